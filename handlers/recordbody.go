@@ -1,0 +1,160 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/models"
+)
+
+// Instant is a time in a record body. RFC 3339 text is parsed (to UTC, to
+// the millisecond, as the database keeps it); anything else is kept as sent
+// and marked bad, so that validation names the field instead of failing
+// the whole body.
+type Instant struct {
+	T   time.Time
+	Raw string
+	Bad bool
+}
+
+// UnmarshalJSON reads an RFC 3339 string; null leaves the Instant empty.
+func (i *Instant) UnmarshalJSON(b []byte) error {
+	*i = Instant{}
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		i.Raw, i.Bad = string(b), true
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || t.Year() < 1 || t.Year() > 9999 {
+		i.Raw, i.Bad = s, true
+		return nil
+	}
+	i.T = t.UTC().Truncate(time.Millisecond)
+	return nil
+}
+
+// MarshalJSON writes the time in UTC, or the text as sent when it is bad.
+func (i Instant) MarshalJSON() ([]byte, error) {
+	switch {
+	case i.Bad:
+		return json.Marshal(i.Raw)
+	case i.T.IsZero():
+		return []byte("null"), nil
+	}
+	return json.Marshal(i.T.Format(time.RFC3339Nano))
+}
+
+// Set reports whether a time was given (well formed or not).
+func (i Instant) Set() bool { return i.Bad || !i.T.IsZero() }
+
+// bodyNotObject is the error for a record body that is not a JSON object.
+func bodyNotObject() *apierr.Error {
+	return apierr.BadRequest("记录须为 JSON 对象", "the record must be a JSON object")
+}
+
+// decodeRecord decodes a JSON object body onto dto, overwriting only the
+// fields the body names; unknown fields are ignored. A body that is not a
+// JSON object is a 400; a value of the wrong type is returned as a detail
+// naming the field (every such field), for validation to report with the
+// rest.
+func decodeRecord(sp *spec, body []byte, dto recordDTO) (apierr.Fields, *apierr.Error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		return nil, bodyNotObject()
+	}
+	if err := json.Unmarshal(body, dto); err == nil {
+		return nil, nil
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var bad apierr.Fields
+	for _, k := range keys {
+		one, _ := json.Marshal(map[string]json.RawMessage{k: fields[k]})
+		var typeErr *json.UnmarshalTypeError
+		if err := json.Unmarshal(one, sp.newDTO()); errors.As(err, &typeErr) {
+			bad.Add(k, "类型错误，应为 "+jsonKind(typeErr), "wrong type, expected "+jsonKind(typeErr))
+		}
+	}
+	if len(bad) == 0 {
+		bad.Add("", "类型错误", "wrong type")
+	}
+	return bad, nil
+}
+
+// jsonKind names the JSON kind a Go type expects.
+func jsonKind(e *json.UnmarshalTypeError) string {
+	switch e.Type.Kind().String() {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "array"
+	case "int", "int64", "int32", "uint", "uint64":
+		return "integer"
+	case "float64", "float32":
+		return "number"
+	case "bool":
+		return "boolean"
+	}
+	return "object"
+}
+
+// loadDTO fills dto from a stored record through the record's JSON, so that
+// nothing the DTO holds aliases the record.
+func loadDTO(dto recordDTO, m models.Record) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, dto)
+}
+
+// canonical returns the DTO as JSON with sorted keys and without null,
+// empty-string or empty-array values, so that equal content gives equal
+// text however the client spelled it.
+func canonical(dto recordDTO) string {
+	b, err := json.Marshal(dto)
+	if err != nil {
+		return ""
+	}
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if dec.Decode(&m) != nil {
+		return ""
+	}
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+			delete(m, k)
+		case string:
+			if x == "" {
+				delete(m, k)
+			}
+		case []any:
+			if len(x) == 0 {
+				delete(m, k)
+			}
+		}
+	}
+	out, _ := json.Marshal(m)
+	return string(out)
+}
+
+// createHash is the hash of a canonical create body of type typ.
+func createHash(typ string, dto recordDTO) string {
+	sum := sha256.Sum256([]byte(typ + "\n" + canonical(dto)))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,205 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/models"
+	"gorm.io/gorm"
+)
+
+// upsert creates the record, or changes it when it exists.
+func (r *Records) upsert(ctx context.Context, c call, sp *spec, id string, body []byte, base *int) (ApplyResult, error) {
+	res := ApplyResult{Type: sp.typ, ID: id}
+	prev, err := r.stored(ctx, sp, id)
+	switch {
+	case err != nil:
+		return res, err
+	case prev == nil:
+		return r.create(ctx, c, sp, id, body, "")
+	case prev.RecordMeta().DeletedAt.Valid:
+		return res.fail(apierr.Conflict("该记录已被删除", "the record was deleted"))
+	}
+	return r.update(ctx, c, sp, id, body, base, "")
+}
+
+// stored loads the record with id, deleted or not; nil when there is none.
+func (r *Records) stored(ctx context.Context, sp *spec, id string) (models.Record, error) {
+	m := sp.newModel()
+	err := r.db.LoadRecord(ctx, m, id, true)
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// create stores a new record; the same id again answers the stored record
+// when the content is the same, else 409. parentID, when not empty, is the
+// parent named by the route.
+func (r *Records) create(ctx context.Context, c call, sp *spec, id string, body []byte, parentID string) (ApplyResult, error) {
+	res := ApplyResult{Type: sp.typ, ID: id}
+	if !sp.creates(c.p) {
+		return res.fail(apierr.Forbidden())
+	}
+	d := sp.newDTO()
+	typeErrs, e := decodeRecord(sp, body, d)
+	if e != nil {
+		return res.fail(e)
+	}
+	if err := settleIDs(d, &id, sp.parentCol, parentID); err != nil {
+		return res.fail(err)
+	}
+	res.ID = id
+	hash := createHash(sp.typ, d)
+	if prev, err := r.stored(ctx, sp, id); err != nil || (prev != nil && typeErrs == nil) {
+		if err != nil {
+			return res, err
+		}
+		return r.replay(ctx, c, sp, res, prev, hash)
+	}
+	ck := r.checker(ctx, c.p, sp, nil)
+	ck.fields = typeErrs
+	m := sp.newModel()
+	if err := ck.run(d, m); err != nil {
+		return res.fail(err)
+	}
+	return r.insert(ctx, c, sp, res, m, hash, ck.now)
+}
+
+// insert stores the new record m. The primary key settles a race with
+// another request creating the same id: the loser answers as a replay.
+func (r *Records) insert(ctx context.Context, c call, sp *spec, res ApplyResult, m models.Record, hash string, now time.Time) (ApplyResult, error) {
+	meta := m.RecordMeta()
+	meta.ID, meta.Version, meta.CreateHash = res.ID, 1, hash
+	meta.CreatedAt, meta.UpdatedAt = now, now
+	err := r.write(ctx, c, sp, models.ActionCreate, nil, m, func(tx *gorm.DB) error { return models.InsertRecord(tx, m) })
+	if models.IsDuplicate(err) {
+		prev, err := r.stored(ctx, sp, res.ID)
+		if err != nil || prev == nil {
+			return res, fmt.Errorf("re-read %s %s after a duplicate key: %w", sp.typ, res.ID, err)
+		}
+		return r.replay(ctx, c, sp, res, prev, hash)
+	}
+	if err != nil {
+		return res, err
+	}
+	return res.done(StatusCreated, m)
+}
+
+// settleIDs makes the body's id and parent (field parentCol) agree with
+// the ones given beside it, and generates an id when there is none.
+func settleIDs(d recordDTO, id *string, parentCol, parentID string) error {
+	var f apierr.Fields
+	body := d.ident()
+	switch {
+	case *id == "" && *body == "":
+		*id = models.NewID()
+	case *id == "":
+		*id = *body
+	case *body != "" && *body != *id:
+		f.Add("id", "与记录 id 不一致", "does not match the record's id")
+	}
+	if u, err := uuid.Parse(*id); err != nil || u.String() != *id {
+		f.Add("id", "须为小写 UUID", "must be a lower-case UUID")
+	}
+	*body = *id
+	if cd, ok := d.(childDTO); ok && parentID != "" {
+		ref := cd.parentRef()
+		if *ref != "" && *ref != parentID {
+			f.Add(parentCol, "与路径中的上级记录不一致", "does not match the parent record in the path")
+		}
+		*ref = parentID
+	}
+	return f.Err()
+}
+
+// replay answers a create of an id that is stored already.
+func (r *Records) replay(ctx context.Context, c call, sp *spec, res ApplyResult, prev models.Record, hash string) (ApplyResult, error) {
+	meta := prev.RecordMeta()
+	if meta.DeletedAt.Valid {
+		return res.fail(apierr.Conflict("该记录已被删除", "the record was deleted"))
+	}
+	seen, err := r.visible(ctx, c.p, sp, prev)
+	if err != nil {
+		return res, err
+	}
+	if !seen {
+		return res.fail(apierr.Conflict("该 id 已被其他记录使用", "the id belongs to another record"))
+	}
+	if meta.CreateHash != hash {
+		e := apierr.Conflict("同一 id 的记录内容不同", "a record with this id and other content exists")
+		e.Current = prev
+		return res.fail(e)
+	}
+	return res.done(StatusUnchanged, prev)
+}
+
+// write runs op (the insert, update or delete of m) and records the change
+// in one transaction.
+func (r *Records) write(ctx context.Context, c call, sp *spec, action string, before, after models.Record, op func(tx *gorm.DB) error) error {
+	if c.batch != nil {
+		c.batch.add(pendingWrite{sp: sp, action: action, before: before, after: after, op: op})
+		return nil
+	}
+	return r.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := flagVisits(tx, c, []models.Record{after}); err != nil {
+			return err
+		}
+		if err := op(tx); err != nil {
+			return err
+		}
+		if err := r.recordChange(ctx, tx, c, sp, action, before, after); err != nil {
+			return err
+		}
+		return refreshPhotoFlags(tx, before, after)
+	})
+}
+
+// recordChange writes the audit entry and change-log row of one change.
+func (r *Records) recordChange(ctx context.Context, tx *gorm.DB, c call, sp *spec, action string, before, after models.Record) error {
+	ch, err := r.changeOf(ctx, tx, c, sp, action, before, after)
+	if err != nil {
+		return err
+	}
+	return models.RecordChange(tx, ch)
+}
+
+// changeOf describes one change for models.RecordChange.
+func (r *Records) changeOf(ctx context.Context, tx *gorm.DB, c call, sp *spec, action string, before, after models.Record) (models.Change, error) {
+	m := after
+	if m == nil {
+		m = before
+	}
+	code, err := r.regionOf(ctx, tx, sp, m)
+	if err != nil {
+		return models.Change{}, err
+	}
+	return models.Change{
+		Type: sp.typ, ID: m.RecordMeta().ID, Action: action, Actor: c.p, RequestID: c.requestID,
+		CommissionerID: m.RecordMeta().CommissionerID, RegionCode: code,
+		Before: nilOr(before), After: nilOr(after),
+	}, nil
+}
+
+// nilOr keeps a nil Record an untyped nil, so that RecordChange sees none.
+func nilOr(m models.Record) any {
+	if m == nil {
+		return nil
+	}
+	return m
+}
+
+// sameContent reports whether two versions of a record hold the same data.
+func sameContent(a, b models.Record) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
+}

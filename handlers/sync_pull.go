@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tepai/tepai/models"
+)
+
+// Pull answers GET /sync/pull: what the caller may see that changed after
+// the cursor, up to the change log's watermark, so that a transaction
+// committing late is never skipped (see models.AdvanceWatermark).
+func (h *Sync) Pull(c echo.Context) error {
+	ctx := c.Request().Context()
+	limit, err := pullLimit(c)
+	if err != nil {
+		return err
+	}
+	after, err := decodeSyncCursor(c.QueryParam("cursor"))
+	if err != nil {
+		return err
+	}
+	scope, err := h.d.DB.PullScopeOf(ctx, Caller(c))
+	if err != nil {
+		return err
+	}
+	upto, more, err := h.d.DB.AdvanceWatermark(ctx, h.GapGrace)
+	if err != nil {
+		return err
+	}
+	resp := PullResponse{Changes: []SyncChange{}, NextCursor: encodeSyncCursor(max(after, upto)), HasMore: more}
+	if after >= upto {
+		return c.JSON(http.StatusOK, resp)
+	}
+	rows, err := h.d.DB.ChangesIn(ctx, scope, after, upto, limit+1)
+	if err != nil {
+		return err
+	}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		resp.NextCursor, resp.HasMore = encodeSyncCursor(rows[limit-1].Seq), true
+	}
+	if resp.Changes, err = h.bodies(c, scope, latestPerRecord(rows)); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+// latestPerRecord keeps the last change of each record, in seq order.
+func latestPerRecord(rows []models.ChangeRow) []models.ChangeRow {
+	last := map[[2]string]int{}
+	for i, r := range rows {
+		last[[2]string{r.RecordType, r.RecordID}] = i
+	}
+	out := make([]models.ChangeRow, 0, len(last))
+	for i, r := range rows {
+		if last[[2]string{r.RecordType, r.RecordID}] == i {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// bodies turns change rows into changes carrying each record's current
+// state, loading the records with one query per type. A record deleted
+// since, or no longer in the caller's scope, goes as a tombstone.
+func (h *Sync) bodies(c echo.Context, scope models.PullScope, rows []models.ChangeRow) ([]SyncChange, error) {
+	ctx := c.Request().Context()
+	ids := map[string][]string{}
+	for _, r := range rows {
+		if r.Op != "delete" {
+			ids[r.RecordType] = append(ids[r.RecordType], r.RecordID)
+		}
+	}
+	current := map[string]map[string]any{}
+	for typ, list := range ids {
+		recs, ok, err := h.d.DB.LoadCurrent(ctx, typ, list)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			Logger(c).Warn("sync pull: record type without a loader", "type", typ)
+			continue
+		}
+		current[typ] = recs
+	}
+	out := make([]SyncChange, 0, len(rows))
+	for _, r := range rows {
+		recs, known := current[r.RecordType]
+		if r.Op != "delete" && !known {
+			continue
+		}
+		rec, ok := recs[r.RecordID]
+		if !ok || !visible(scope, r, rec) {
+			out = append(out, SyncChange{Type: r.RecordType, Op: "delete", Record: map[string]string{"id": r.RecordID}})
+			continue
+		}
+		out = append(out, SyncChange{Type: r.RecordType, Op: "upsert", Record: rec})
+	}
+	return out, h.render(ctx, out)
+}
+
+// render puts the upserted records as their GET endpoints answer them:
+// field records through RecordJSON, photos with their urls (one query
+// for their thumbnails).
+func (h *Sync) render(ctx context.Context, changes []SyncChange) error {
+	var photos []*models.Photo
+	var at []int
+	for i, ch := range changes {
+		switch rec := ch.Record.(type) {
+		case *models.Photo:
+			photos, at = append(photos, rec), append(at, i)
+		case models.Record:
+			changes[i].Record = RecordJSON(ch.Type, rec)
+		}
+	}
+	if len(photos) == 0 {
+		return nil
+	}
+	rendered, err := renderPhotos(ctx, h.d.DB, photos)
+	if err != nil {
+		return err
+	}
+	for j, i := range at {
+		changes[i].Record = rendered[j]
+	}
+	return nil
+}
+
+// visible re-checks a record's current owner or region against the scope
+// that pulled its change (a record may have moved since).
+func visible(s models.PullScope, row models.ChangeRow, rec any) bool {
+	owner, region := models.RecordScope(rec)
+	switch {
+	case s.All:
+		return true
+	case s.CommissionerID == "":
+		if region == "" {
+			region = row.RegionCode
+		}
+		return (&models.Principal{Role: models.RoleBureau, RegionCode: s.Region}).Sees(region)
+	case row.RecordType == "region":
+		return true
+	}
+	if a, ok := rec.(*models.Assignment); ok && a.TeamID != "" {
+		return slices.Contains(s.TeamIDs, a.TeamID)
+	}
+	return owner == s.CommissionerID
+}

@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tepai/tepai/apierr"
+)
+
+// parseChange reads one change of a push: its type, op, record and
+// base_version. A change whose fields are of the wrong kind is answered
+// "invalid" here; the rest goes to Apply.
+func (h *Sync) parseChange(i int, raw json.RawMessage) (pushItem, *ApplyResult) {
+	var f map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &f)
+	it := pushItem{idx: i}
+	var bad apierr.Fields
+	if !jsonString(f["type"], &it.typ) {
+		bad.Add("type", "须为记录类型名", "must be a record type name")
+	}
+	if !jsonString(f["op"], &it.op) {
+		bad.Add("op", "须为 upsert 或 delete", "must be upsert or delete")
+	}
+	var rec map[string]json.RawMessage
+	if json.Unmarshal(f["record"], &rec) != nil || rec == nil {
+		bad.Add("record", "须为 JSON 对象", "must be a JSON object")
+	}
+	if id, ok := rec["id"]; ok && !jsonString(id, &it.id) {
+		bad.Add("record.id", "须为字符串", "must be a string")
+	}
+	if it.op == OpDelete && it.id == "" && !bad.Has("record.id") {
+		bad.Add("record.id", "删除须提供 id", "required to delete")
+	}
+	if b, ok := f["base_version"]; ok && string(b) != "null" {
+		var v int
+		if json.Unmarshal(b, &v) != nil || v < 0 {
+			bad.Add("base_version", "须为非负整数", "must be a non-negative integer")
+		} else {
+			it.base = &v
+		}
+	}
+	if err := bad.Err(); err != nil {
+		e, _ := apierr.As(err)
+		return it, &ApplyResult{Type: it.typ, ID: it.id, Status: StatusInvalid, Error: e}
+	}
+	it.body = f["record"]
+	h.noteReads(&it, rec)
+	return it, nil
+}
+
+// noteReads notes the parent id and region codes a record body names, so
+// that they can be loaded with the rest of the push.
+func (h *Sync) noteReads(it *pushItem, rec map[string]json.RawMessage) {
+	if sp := h.records.specs[it.typ]; sp != nil && sp.parent != nil {
+		jsonString(rec[sp.parentCol], &it.parent)
+	}
+	for _, k := range []string{"village_code", "region_code"} {
+		var code string
+		if jsonString(rec[k], &code) && isDigits(code) {
+			it.codes = append(it.codes, code)
+		}
+	}
+}
+
+// jsonString decodes a JSON string into s and reports whether it was one.
+func jsonString(raw json.RawMessage, s *string) bool {
+	return raw != nil && json.Unmarshal(raw, s) == nil && strings.HasPrefix(strings.TrimSpace(string(raw)), `"`)
+}
+
+// pushResults renders the results in the language asked for; a conflict
+// carries the stored record the caller may see as current.
+func pushResults(res []ApplyResult, lang string) []PushResult {
+	out := make([]PushResult, len(res))
+	for i, r := range res {
+		pr := PushResult{Type: r.Type, ID: r.ID, Status: r.Status}
+		if r.Version > 0 {
+			v := r.Version
+			pr.Version = &v
+		}
+		if r.Error != nil {
+			pr.Error = r.Error.Body(lang)
+		}
+		if r.Status == StatusConflict && r.Record != nil {
+			pr.Current = RecordJSON(r.Type, r.Record)
+		}
+		out[i] = pr
+	}
+	return out
+}
+
+// language picks "en" when the client's first language is English, else
+// Chinese, as the error handler does.
+func language(c echo.Context) string {
+	first := strings.ToLower(strings.TrimSpace(strings.SplitN(c.Request().Header.Get("Accept-Language"), ",", 2)[0]))
+	if strings.HasPrefix(first, "en") {
+		return "en"
+	}
+	return "zh"
+}

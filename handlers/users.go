@@ -1,0 +1,87 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/auth"
+	"github.com/tepai/tepai/models"
+)
+
+// Users creates logins for admins, bureaus and township offices
+// (commissioners are created with their profile, see Commissioners).
+type Users struct{ d Deps }
+
+// NewUsers returns the user handlers.
+func NewUsers(d Deps) *Users { return &Users{d: d} }
+
+// Register mounts POST /users.
+func (h *Users) Register(g *echo.Group) {
+	g.POST("/users", h.create)
+}
+
+type userRequest struct {
+	Phone      string `json:"phone"`
+	Password   string `json:"password"`
+	Name       string `json:"name"`
+	Role       string `json:"role"`
+	RegionCode string `json:"region_code"`
+}
+
+// userRegionLevels are the region levels a user of each role is scoped to.
+var userRegionLevels = map[string][]string{
+	models.RoleAdmin:    {models.LevelProvince, models.LevelCity, models.LevelCounty},
+	models.RoleBureau:   {models.LevelProvince, models.LevelCity, models.LevelCounty},
+	models.RoleTownship: {models.LevelTownship},
+}
+
+// create makes a login: admins any role, a bureau township and bureau
+// users inside its subtree; everyone else 403.
+func (h *Users) create(c echo.Context) error {
+	p := Caller(c)
+	if p.Role != models.RoleAdmin && p.Role != models.RoleBureau {
+		return apierr.Forbidden()
+	}
+	var in userRequest
+	if err := BindJSON(c, &in); err != nil {
+		return err
+	}
+	in.Phone, in.Name, in.RegionCode = strings.TrimSpace(in.Phone), strings.TrimSpace(in.Name), strings.TrimSpace(in.RegionCode)
+	if err := h.validate(c, in); err != nil {
+		return err
+	}
+	if in.Role == models.RoleAdmin && p.Role != models.RoleAdmin || !p.ManagesPeopleIn(in.RegionCode) {
+		return apierr.Forbidden()
+	}
+	hash, err := auth.HashPassword(in.Password, h.d.Config.BcryptCost)
+	if err != nil {
+		return err
+	}
+	u := models.User{Phone: in.Phone, PasswordHash: hash, Name: in.Name, Role: in.Role, RegionCode: in.RegionCode}
+	if err := h.d.DB.CreateUser(c.Request().Context(), &u); err != nil {
+		if errors.Is(err, models.ErrDuplicatePhone) {
+			return duplicatePhone()
+		}
+		return err
+	}
+	return c.JSON(http.StatusCreated, u)
+}
+
+func (h *Users) validate(c echo.Context, in userRequest) error {
+	var f apierr.Fields
+	checkNewLogin(&f, in.Phone, in.Password, in.Name)
+	levels, ok := userRegionLevels[in.Role]
+	switch {
+	case in.Role == models.RoleCommissioner:
+		f.Add("role", "特派员请通过 /api/v1/commissioners 创建", "create commissioners with POST /api/v1/commissioners")
+	case !ok:
+		f.Add("role", "角色须为 admin、bureau 或 township", "role must be admin, bureau or township")
+	case in.Role == models.RoleAdmin && in.RegionCode == "":
+	default:
+		checkRegionField(c.Request().Context(), h.d.DB, &f, "region_code", in.RegionCode, levels...)
+	}
+	return f.Err()
+}

@@ -1,0 +1,139 @@
+package models
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// dialectTypes are the placeholders a migration may use where SQLite and
+// MySQL spell a type differently.
+var dialectTypes = map[string]map[string]string{
+	"mysql": {
+		"{{autoid}}":  "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+		"{{ts}}":      "DATETIME(3)",
+		"{{text}}":    "MEDIUMTEXT",
+		"{{options}}": " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+	},
+	"sqlite": {
+		"{{autoid}}":  "INTEGER PRIMARY KEY AUTOINCREMENT",
+		"{{ts}}":      "DATETIME",
+		"{{text}}":    "TEXT",
+		"{{options}}": "",
+	},
+}
+
+// Migrations returns the schema migrations in order: one per file of
+// migrations/, named NNNN_what.sql, applied once each and recorded in the
+// migrations table. A later release changes a column by adding a file, never
+// by editing an applied one.
+func (db *DB) Migrations() ([]*gormigrate.Migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []*gormigrate.Migration
+	for _, name := range names {
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
+		stmts := db.render(string(body))
+		out = append(out, &gormigrate.Migration{
+			ID: id,
+			Migrate: func(tx *gorm.DB) error {
+				for _, s := range stmts {
+					if err := tx.Exec(s).Error; err != nil {
+						return fmt.Errorf("migration %s: %w\n%s", id, err, s)
+					}
+				}
+				return nil
+			},
+		})
+	}
+	return out, nil
+}
+
+// render substitutes the dialect's types and splits the file into
+// statements (separated by a line ending in ";"). Lines starting with
+// "-- mysql:" or "-- sqlite:" hold a statement for that dialect only.
+func (db *DB) render(body string) []string {
+	for k, v := range dialectTypes[db.Dialect] {
+		body = strings.ReplaceAll(body, k, v)
+	}
+	var stmts []string
+	var cur strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(trimmed, "-- "+db.Dialect+":"):
+			trimmed = strings.TrimSpace(strings.TrimPrefix(trimmed, "-- "+db.Dialect+":"))
+		case strings.HasPrefix(trimmed, "--") || trimmed == "":
+			continue
+		}
+		cur.WriteString(trimmed)
+		cur.WriteString("\n")
+		if strings.HasSuffix(trimmed, ";") {
+			stmts = append(stmts, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		stmts = append(stmts, s)
+	}
+	return stmts
+}
+
+// Migrate applies every migration not yet applied. On MySQL it holds a
+// named lock of the database meanwhile, so that replicas starting at once
+// on a new database apply each migration once, one after the other.
+func (db *DB) Migrate() error {
+	if db.Dialect != "mysql" {
+		return db.migrate(db.DB)
+	}
+	return db.Connection(func(conn *gorm.DB) error {
+		var got *int64
+		err := conn.Raw("SELECT GET_LOCK(CONCAT('tepai_migrate:', DATABASE()), ?)", int(migrateLockWait.Seconds())).Row().Scan(&got)
+		if err != nil {
+			return fmt.Errorf("migrate: take the migration lock: %w", err)
+		}
+		if got == nil || *got != 1 {
+			return fmt.Errorf("migrate: another tepai has held the migration lock for %s", migrateLockWait)
+		}
+		defer conn.Exec("SELECT RELEASE_LOCK(CONCAT('tepai_migrate:', DATABASE()))")
+		return db.migrate(conn.Session(&gorm.Session{NewDB: true}))
+	})
+}
+
+// migrateLockWait bounds how long Migrate waits for another replica's.
+const migrateLockWait = 5 * time.Minute
+
+func (db *DB) migrate(conn *gorm.DB) error {
+	ms, err := db.Migrations()
+	if err != nil {
+		return err
+	}
+	opts := *gormigrate.DefaultOptions
+	opts.TableName = "schema_migrations"
+	opts.IDColumnSize = 100
+	// MySQL commits DDL implicitly, so only SQLite applies a migration
+	// atomically; tables are created IF NOT EXISTS so that a migration cut
+	// short there can be run again.
+	opts.UseTransaction = db.Dialect == "sqlite"
+	m := gormigrate.New(conn, &opts, ms)
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package models
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+)
+
+const activitySums = "COALESCE(SUM(visits), 0) AS visits, COALESCE(SUM(CASE WHEN visits > 0 THEN 1 ELSE 0 END), 0) AS visit_days, " +
+	"COALESCE(SUM(farmers), 0) AS farmers, COALESCE(SUM(leaflets), 0) AS leaflets, " +
+	"COALESCE(SUM(trainings), 0) AS trainings, COALESCE(SUM(trainees), 0) AS trainees, " +
+	"COALESCE(SUM(plots), 0) AS plots, COALESCE(SUM(plot_area_cmu), 0) AS plot_area_cmu"
+
+// CommissionerServices returns the service output of each commissioner who
+// has a record under region in the period, counting only those records,
+// keyed by commissioner id. Visit days are the commissioner's calendar
+// days with a visit under region; technologies and varieties are the
+// distinct ones named by those records.
+func (db *DB) CommissionerServices(ctx context.Context, region string, p Period) (map[string]ServiceFigures, error) {
+	var sums []sumRow
+	var items []itemRow
+	q := db.WithContext(ctx)
+	err := q.Raw("SELECT commissioner_id AS g, "+activitySums+" FROM stat_activity WHERE region_code = ? AND day >= ? AND day <= ? "+
+		"GROUP BY commissioner_id", region, p.From, p.To).Scan(&sums).Error
+	if err == nil {
+		lo, hi := PrefixRange(region)
+		items, err = db.countItems(ctx, promoted, "commissioner_id", "region_code >= ? AND region_code < ? AND commissioner_id <> ''",
+			[]any{lo, hi}, spanOf(p, false, false))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("services by commissioner of %s: %w", region, err)
+	}
+	figs := mergeFigures(sums, items)
+	for id, f := range figs {
+		if f == (ServiceFigures{}) {
+			delete(figs, id)
+		}
+	}
+	return figs, nil
+}
+
+// servicesByCommissioner groups by commissioner: every commissioner whose
+// home region lies under region, and every other one with a record there,
+// ordered by name.
+func (db *DB) servicesByCommissioner(ctx context.Context, region string, p Period) ([]ServiceGroup, error) {
+	figs, err := db.CommissionerServices(ctx, region, p)
+	if err != nil {
+		return nil, err
+	}
+	names, err := db.commissionerNames(ctx, region, figs)
+	if err != nil {
+		return nil, err
+	}
+	groups := make([]ServiceGroup, 0, len(names))
+	for id, name := range names {
+		groups = append(groups, ServiceGroup{Key: id, Name: name, ServiceFigures: figs[id]})
+	}
+	slices.SortFunc(groups, func(a, b ServiceGroup) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Key, b.Key)) })
+	return groups, nil
+}
+
+// commissionerNames names the commissioners based under region and those
+// with figures there.
+func (db *DB) commissionerNames(ctx context.Context, region string, figs map[string]ServiceFigures) (map[string]string, error) {
+	var roster []Commissioner
+	q := InRegion(db.WithContext(ctx).Select("id", "name"), "region_code", region)
+	if err := q.Find(&roster).Error; err != nil {
+		return nil, fmt.Errorf("commissioners of %s: %w", region, err)
+	}
+	names := map[string]string{}
+	for _, c := range roster {
+		names[c.ID] = c.Name
+	}
+	var others []string
+	for id := range figs {
+		if _, ok := names[id]; !ok {
+			others = append(others, id)
+			names[id] = ""
+		}
+	}
+	for len(others) > 0 {
+		part := others[:min(len(others), 500)]
+		others = others[len(part):]
+		var cs []Commissioner
+		if err := db.WithContext(ctx).Unscoped().Select("id", "name").Where("id IN ?", part).Find(&cs).Error; err != nil {
+			return nil, fmt.Errorf("commissioner names: %w", err)
+		}
+		for _, c := range cs {
+			names[c.ID] = c.Name
+		}
+	}
+	return names, nil
+}

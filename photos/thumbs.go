@@ -1,0 +1,180 @@
+package photos
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rwcarlsen/goexif/exif"
+	"github.com/tepai/tepai/models"
+	"github.com/tepai/tepai/storage"
+	"golang.org/x/image/draw"
+)
+
+// Thumbnail work: the longest side of a thumbnail, how often an idle
+// worker looks for jobs, how long a claim holds, how often a job is tried.
+const (
+	ThumbnailSize = 320
+	thumbPoll     = time.Second
+	thumbLease    = 2 * time.Minute
+	thumbAttempts = 5
+)
+
+// errUndecodable is a photo Go cannot decode (HEIC) or that is broken:
+// it gets no thumbnail, and its job is not tried again.
+var errUndecodable = errors.New("photo cannot be decoded")
+
+// RunThumbnails makes the thumbnails of new photos until ctx ends. Jobs
+// are claimed in the database, so every replica may run it.
+func (s *Service) RunThumbnails(ctx context.Context) {
+	host, _ := os.Hostname()
+	worker := host + "-" + uuid.NewString()[:8]
+	tick := time.NewTicker(thumbPoll)
+	defer tick.Stop()
+	for {
+		for ctx.Err() == nil {
+			did, err := s.ThumbnailOnce(ctx, worker)
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("thumbnail job", "err", err)
+			}
+			if !did || err != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// ThumbnailOnce claims one thumbnail job for worker and does it; it
+// reports whether there was one. A job that fails for a passing reason
+// (the store is down) is tried again later.
+func (s *Service) ThumbnailOnce(ctx context.Context, worker string) (bool, error) {
+	job, err := s.db.ClaimPhotoJob(ctx, worker, thumbLease, thumbAttempts)
+	if err != nil || job == nil {
+		return false, err
+	}
+	err = s.makeThumbnail(ctx, job.SHA256)
+	if err == nil || errors.Is(err, errUndecodable) || errors.Is(err, storage.ErrNotFound) {
+		if err != nil {
+			s.log.Info("no thumbnail", "sha256", job.SHA256, "err", err)
+		}
+		return true, s.db.FinishPhotoJob(ctx, job)
+	}
+	return true, errors.Join(err, s.db.FailPhotoJob(ctx, job, err, time.Duration(job.Attempts)*30*time.Second))
+}
+
+// makeThumbnail decodes the stored photo, scales it to fit ThumbnailSize,
+// turns it upright as its EXIF orientation says, and stores it as JPEG.
+func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
+	rc, _, err := s.store.Get(ctx, models.PhotoKey(sha))
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, headCap)
+	head, _ := br.Peek(headCap)
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil && int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return fmt.Errorf("%w: %d×%d", errUndecodable, cfg.Width, cfg.Height)
+	}
+	orientation := 1
+	if Sniff(head) == TypeJPEG {
+		orientation = exifOrientation(head)
+	}
+	img, _, err := image.Decode(br)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUndecodable, err)
+	}
+	thumb := orient(scaleDown(img, ThumbnailSize), orientation)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, thumb, &jpeg.Options{Quality: 80}); err != nil {
+		return err
+	}
+	if err := s.store.Put(ctx, models.ThumbnailKey(sha), &buf, int64(buf.Len()), TypeJPEG); err != nil {
+		return err
+	}
+	return s.db.MarkThumbnail(ctx, sha)
+}
+
+// scaleDown fits img into a size×size box, keeping its aspect, never
+// enlarging it.
+func scaleDown(img image.Image, size int) *image.RGBA {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w > size || h > size {
+		if w >= h {
+			w, h = size, max(1, h*size/b.Dx())
+		} else {
+			w, h = max(1, w*size/b.Dy()), size
+		}
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.BiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+// exifOrientation reads the EXIF orientation (1–8) of a JPEG from its
+// leading bytes; 1 when there is none.
+func exifOrientation(head []byte) int {
+	x := decodeExif(head)
+	if x == nil {
+		return 1
+	}
+	tag, err := x.Get(exif.Orientation)
+	if err != nil {
+		return 1
+	}
+	o, err := tag.Int(0)
+	if err != nil || o < 1 || o > 8 {
+		return 1
+	}
+	return o
+}
+
+// orient turns img upright: EXIF orientation o says how the camera held
+// it (6: rotate 90° clockwise to show, 8: counter-clockwise, 3: 180°, and
+// 2, 4, 5, 7 their mirror images).
+func orient(img *image.RGBA, o int) *image.RGBA {
+	if o == 1 {
+		return img
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			dx, dy := x, y
+			switch o {
+			case 2:
+				dx = w - 1 - x
+			case 3:
+				dx, dy = w-1-x, h-1-y
+			case 4:
+				dy = h - 1 - y
+			case 5:
+				dx, dy = y, x
+			case 6:
+				dx, dy = h-1-y, x
+			case 7:
+				dx, dy = h-1-y, w-1-x
+			case 8:
+				dx, dy = y, w-1-x
+			}
+			dst.SetRGBA(dx, dy, img.RGBAAt(x, y))
+		}
+	}
+	return dst
+}

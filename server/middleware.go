@@ -1,0 +1,125 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/handlers"
+	"gorm.io/gorm"
+)
+
+// accessLog writes one JSON line per request, with its request id.
+func accessLog() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			req := c.Request()
+			handlers.Logger(c).Info("request",
+				"method", req.Method, "path", req.URL.Path, "route", c.Path(),
+				"status", c.Response().Status, "bytes", c.Response().Size,
+				"duration_ms", float64(time.Since(start).Microseconds())/1000,
+				"remote_ip", c.RealIP())
+			return nil
+		}
+	}
+}
+
+// recoverer turns a panic into a logged 500 in the error shape.
+func recoverer() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					if r == http.ErrAbortHandler {
+						panic(r)
+					}
+					handlers.Logger(c).Error("panic", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+					err = apierr.Internal(fmt.Errorf("panic: %v", r))
+				}
+			}()
+			return next(c)
+		}
+	}
+}
+
+// metrics counts requests and their latencies by route and status.
+func metrics(reg *prometheus.Registry) echo.MiddlewareFunc {
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "tepai_http_requests_total", Help: "HTTP requests by method, route and status.",
+	}, []string{"method", "route", "status"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "tepai_http_request_duration_seconds", Help: "HTTP request latency by method, route and status.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"method", "route", "status"})
+	reg.MustRegister(requests, latency)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			status := strconv.Itoa(c.Response().Status)
+			requests.WithLabelValues(c.Request().Method, route, status).Inc()
+			latency.WithLabelValues(c.Request().Method, route, status).Observe(time.Since(start).Seconds())
+			return nil
+		}
+	}
+}
+
+// authenticate checks the bearer token and loads the caller from the
+// database, so that a revoked login or a deactivated user stops working on
+// every replica at once.
+func authenticate(d handlers.Deps) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Request().Header.Get(echo.HeaderAuthorization)
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok || token == "" {
+				return apierr.Unauthorized("缺少访问令牌", "missing bearer token")
+			}
+			claims, err := d.Tokens.Parse(token)
+			if err != nil {
+				return apierr.Unauthorized("访问令牌无效或已过期", "invalid or expired access token").WithCause(err)
+			}
+			p, err := d.DB.LoadPrincipal(c.Request().Context(), claims.Subject, claims.SessionID)
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apierr.Unauthorized("登录已失效，请重新登录", "login is no longer valid").WithCause(err)
+			}
+			if err != nil {
+				return err // the database is down (503) or failing (500); the login may still be valid
+			}
+			handlers.SetPrincipal(c, p)
+			handlers.SetLogger(c, handlers.Logger(c).With("user_id", p.UserID))
+			return next(c)
+		}
+	}
+}
+
+// securityHeaders tells browsers not to guess content types: every answer
+// is to be taken as the type it declares (a photo that is also HTML stays
+// an image).
+func securityHeaders() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set("X-Content-Type-Options", "nosniff")
+			return next(c)
+		}
+	}
+}

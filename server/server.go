@@ -1,0 +1,62 @@
+// Package server builds tepai's Echo instance: middleware in order, the one
+// error handler, the ops endpoints and every handler's routes.
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tepai/tepai/handlers"
+)
+
+// New returns the HTTP handler of the whole API. reg receives the HTTP
+// metrics; pass a fresh registry per server.
+func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		RequestIDHandler: func(c echo.Context, id string) {
+			handlers.SetLogger(c, d.Log.With("request_id", id))
+		},
+	}))
+	e.Use(securityHeaders())
+	e.Use(accessLog())
+	e.Use(metrics(reg))
+	e.Use(recoverer())
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: func(c echo.Context) bool {
+		return strings.HasPrefix(c.Path(), "/api/v1/uploads") || strings.HasSuffix(c.Path(), "/content") || strings.HasSuffix(c.Path(), "/thumbnail")
+	}}))
+	e.Use(bodyLimit(d.Config.MaxBodyBytes))
+
+	registerOps(e, d, reg)
+	api := e.Group("/api/v1")
+	authed := api.Group("", authenticate(d))
+	registerRoutes(api, authed, d)
+	answerMethodNotAllowed(e)
+	return e
+}
+
+// bodyLimit caps JSON bodies; photo and upload routes check their own,
+// larger limit.
+func bodyLimit(max int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			p := c.Request().URL.Path
+			if strings.HasPrefix(p, "/api/v1/photos") || strings.HasPrefix(p, "/api/v1/uploads") {
+				return next(c)
+			}
+			req := c.Request()
+			if req.ContentLength > max {
+				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+			}
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, max)
+			return next(c)
+		}
+	}
+}
