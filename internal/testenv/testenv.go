@@ -42,6 +42,8 @@ type Env struct {
 	Server  *httptest.Server
 	Config  config.Config
 	adminTk string
+
+	statements *statementCounter
 }
 
 // Backends runs fn once per available backend, as subtests "sqlite" and,
@@ -94,6 +96,11 @@ func NewWithConfig(t testing.TB, backend string, cfg config.Config) *Env {
 	if err != nil {
 		t.Fatalf("open tepai: %v", err)
 	}
+	statements, err := installStatementCounter(app.Deps.DB.DB)
+	if err != nil {
+		app.Close()
+		t.Fatalf("count statements: %v", err)
+	}
 	bg, stop := context.WithCancel(context.Background())
 	app.StartBackground(bg)
 	srv := httptest.NewServer(app.Echo)
@@ -103,7 +110,7 @@ func NewWithConfig(t testing.TB, backend string, cfg config.Config) *Env {
 		app.Wait()
 		app.Close()
 	})
-	env := &Env{T: t, Backend: backend, App: app, Server: srv, Config: cfg}
+	env := &Env{T: t, Backend: backend, App: app, Server: srv, Config: cfg, statements: statements}
 	env.ImportRegions("330824")
 	return env
 }
