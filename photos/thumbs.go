@@ -15,7 +15,6 @@ import (
 	"github.com/rwcarlsen/goexif/exif"
 	"github.com/tepai/tepai/models"
 	"github.com/tepai/tepai/storage"
-	"golang.org/x/image/draw"
 )
 
 // Thumbnail work: the longest side of a thumbnail, how often an idle
@@ -104,23 +103,6 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 		return err
 	}
 	return s.db.MarkThumbnail(ctx, sha)
-}
-
-// scaleDown fits img into a size×size box, keeping its aspect, never
-// enlarging it.
-func scaleDown(img image.Image, size int) *image.RGBA {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w > size || h > size {
-		if w >= h {
-			w, h = size, max(1, h*size/b.Dx())
-		} else {
-			w, h = max(1, w*size/b.Dy()), size
-		}
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.BiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
-	return dst
 }
 
 // exifOrientation reads the EXIF orientation (1–8) of a JPEG from its

@@ -63,6 +63,21 @@ func TestGzipWhenAsked(t *testing.T) {
 		if r := env.Do("GET", "/api/v1/regions/330824/children", tk, nil); r.Header.Get("Content-Encoding") != "" {
 			t.Fatalf("compressed without Accept-Encoding")
 		}
+		// A short answer and an error answer stay plain, in the error shape.
+		if r := env.Do("GET", "/api/v1/regions/330824", tk, nil, "Accept-Encoding", "gzip"); r.Status != http.StatusOK || r.Header.Get("Content-Encoding") != "" || r.JSON()["code"] != "330824" {
+			t.Fatalf("short answer: %d %q %s", r.Status, r.Header.Get("Content-Encoding"), r.Body)
+		}
+		r = env.Do("GET", "/api/v1/regions/330824999999", tk, nil, "Accept-Encoding", "gzip")
+		var e struct {
+			Error     struct{ Code, Message string }
+			RequestID string `json:"request_id"`
+		}
+		if err := json.Unmarshal(r.Body, &e); err != nil || r.Status != http.StatusNotFound || e.Error.Code != "not_found" || e.RequestID == "" {
+			t.Fatalf("error answer: %d %q %s", r.Status, r.Header.Get("Content-Encoding"), r.Body)
+		}
+		if r.Header.Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("Vary: %q", r.Header.Get("Vary"))
+		}
 	})
 }
 

@@ -29,9 +29,7 @@ func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
 	e.Use(accessLog())
 	e.Use(metrics(reg))
 	e.Use(recoverer())
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: func(c echo.Context) bool {
-		return strings.HasPrefix(c.Path(), "/api/v1/uploads") || strings.HasSuffix(c.Path(), "/content") || strings.HasSuffix(c.Path(), "/thumbnail")
-	}}))
+	e.Use(compress())
 	e.Use(bodyLimit(d.Config.MaxBodyBytes))
 
 	registerOps(e, d, reg)

@@ -1,0 +1,120 @@
+package photos
+
+import (
+	"image"
+	"image/color"
+	"math/rand"
+	"testing"
+
+	"golang.org/x/image/draw"
+)
+
+// ycbcrOf paints a 4:2:0 picture pixel by pixel with paint.
+func ycbcrOf(w, h int, paint func(x, y int) color.RGBA) *image.YCbCr {
+	return ycbcrSubsampled(w, h, image.YCbCrSubsampleRatio420, paint)
+}
+
+// ycbcrSubsampled paints a picture of the given chroma subsampling; a
+// chroma sample takes the colour of its block's top-left pixel.
+func ycbcrSubsampled(w, h int, ratio image.YCbCrSubsampleRatio, paint func(x, y int) color.RGBA) *image.YCbCr {
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
+	seen := make([]bool, len(img.Cb))
+	for y := range h {
+		for x := range w {
+			c := paint(x, y)
+			yy, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
+			img.Y[img.YOffset(x, y)] = yy
+			if ci := img.COffset(x, y); !seen[ci] {
+				seen[ci] = true
+				img.Cb[ci], img.Cr[ci] = cb, cr
+			}
+		}
+	}
+	return img
+}
+
+func near(a, b uint8, tol int) bool { d := int(a) - int(b); return d <= tol && d >= -tol }
+
+func TestScaleDownKeepsShapeAndColours(t *testing.T) {
+	red, blue := color.RGBA{200, 40, 40, 255}, color.RGBA{40, 60, 200, 255}
+	halves := func(x, y int) color.RGBA {
+		if x < 800 {
+			return red
+		}
+		return blue
+	}
+	for _, c := range []struct {
+		name         string
+		src          image.Image
+		wantW, wantH int
+	}{
+		{"camera landscape", ycbcrOf(1600, 1200, halves), 320, 240},
+		{"camera portrait", ycbcrOf(1600, 2400, halves), 213, 320},
+		{"4:4:4", ycbcrSubsampled(1600, 1200, image.YCbCrSubsampleRatio444, halves), 320, 240},
+		{"4:2:2", ycbcrSubsampled(1600, 1200, image.YCbCrSubsampleRatio422, halves), 320, 240},
+		{"4:1:1", ycbcrSubsampled(1600, 1200, image.YCbCrSubsampleRatio411, halves), 320, 240},
+		{"cropped, odd origin", ycbcrOf(1700, 1300, halves).SubImage(image.Rect(3, 5, 1603, 1205)), 320, 240},
+		{"small, bilinear only", ycbcrOf(1600, 1200, halves).SubImage(image.Rect(400, 300, 1200, 900)), 320, 240},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := scaleDown(c.src, 320)
+			if got.Bounds().Dx() != c.wantW || got.Bounds().Dy() != c.wantH {
+				t.Fatalf("size %v, want %d×%d", got.Bounds().Size(), c.wantW, c.wantH)
+			}
+			// Well inside each half the colour is the painted one, give or
+			// take the rounding of two colour conversions.
+			left, right := got.RGBAAt(c.wantW/8, c.wantH/2), got.RGBAAt(c.wantW*7/8, c.wantH/2)
+			for _, p := range []struct{ got, want color.RGBA }{{left, red}, {right, blue}} {
+				if !near(p.got.R, p.want.R, 3) || !near(p.got.G, p.want.G, 3) || !near(p.got.B, p.want.B, 3) || p.got.A != 255 {
+					t.Fatalf("pixel %v, want %v", p.got, p.want)
+				}
+			}
+		})
+	}
+}
+
+func TestScaleDownNeverEnlarges(t *testing.T) {
+	got := scaleDown(ycbcrOf(200, 100, func(int, int) color.RGBA { return color.RGBA{9, 9, 9, 255} }), 320)
+	if got.Bounds().Dx() != 200 || got.Bounds().Dy() != 100 {
+		t.Fatalf("size %v", got.Bounds().Size())
+	}
+}
+
+// The box pre-pass changes the thumbnail little against bilinear scaling of
+// the whole picture: on a noisy, detailed scene the mean difference per
+// channel stays within a few levels.
+func TestBoxShrinkMatchesFullBilinear(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	src := ycbcrOf(2000, 1500, func(x, y int) color.RGBA {
+		n := uint8(rng.Intn(40))
+		return color.RGBA{uint8(x/8) + n, uint8(y/6) + n, uint8((x+y)/14) + n, 255}
+	})
+	fast := scaleDown(src, 320)
+	full := image.NewRGBA(fast.Bounds())
+	draw.BiLinear.Scale(full, full.Bounds(), src, src.Bounds(), draw.Src, nil)
+	var sum int
+	for i := range fast.Pix {
+		d := int(fast.Pix[i]) - int(full.Pix[i])
+		sum += max(d, -d)
+	}
+	if mean := float64(sum) / float64(len(fast.Pix)); mean > 3 {
+		t.Fatalf("mean difference %.2f levels per channel", mean)
+	}
+}
+
+// BenchmarkScaleDown scales a 12-megapixel camera picture to a thumbnail,
+// with the box pre-pass ("box+bilinear") and without ("bilinear").
+func BenchmarkScaleDown(b *testing.B) {
+	src := ycbcrOf(4000, 3000, func(x, y int) color.RGBA { return color.RGBA{uint8(x), uint8(y), uint8(x + y), 255} })
+	b.Run("box+bilinear", func(b *testing.B) {
+		for b.Loop() {
+			scaleDown(src, ThumbnailSize)
+		}
+	})
+	b.Run("bilinear", func(b *testing.B) {
+		dst := image.NewRGBA(image.Rect(0, 0, 320, 240))
+		for b.Loop() {
+			draw.BiLinear.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
+		}
+	})
+}
