@@ -172,9 +172,6 @@ func (r *Records) flush(ctx context.Context, c call, writes []pendingWrite) erro
 			}
 			changes = append(changes, ch)
 		}
-		if err := models.RecordChanges(tx, changes); err != nil {
-			return err
-		}
 		for _, w := range writes {
 			if err := refreshPhotoFlags(tx, w.before, w.after); err != nil {
 				return err
@@ -182,9 +179,13 @@ func (r *Records) flush(ctx context.Context, c call, writes []pendingWrite) erro
 		}
 		if withReceipt {
 			c.receipt.ID = 0 // an attempt rolled back may have set it
-			return tx.Create(c.receipt).Error
+			if err := tx.Create(c.receipt).Error; err != nil {
+				return err
+			}
 		}
-		return nil
+		// Last: the statistics upserts lock rows that every push of the
+		// county's day shares, held until the commit that follows.
+		return models.RecordChanges(tx, changes)
 	})
 }
 

@@ -14,6 +14,7 @@ type Report struct {
 	URLs          []string       `json:"urls"`
 	Phones        int            `json:"phones"`
 	DropRate      float64        `json:"drop_rate"`
+	RampS         float64        `json:"ramp_s"`
 	PauseS        float64        `json:"pause_s"`
 	ElapsedS      float64        `json:"elapsed_s"`
 	Requests      int64          `json:"requests"`
@@ -37,7 +38,7 @@ func (r *Runner) report(elapsed time.Duration, v Verification, phoneErrs []strin
 	s := elapsed.Seconds()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	rep := &Report{URLs: r.cfg.URLs, Phones: len(r.phones), DropRate: r.cfg.DropRate, PauseS: r.cfg.Pause.Seconds(), ElapsedS: s,
+	rep := &Report{URLs: r.cfg.URLs, Phones: len(r.phones), DropRate: r.cfg.DropRate, RampS: min(r.cfg.Ramp, r.cfg.Duration).Seconds(), PauseS: r.cfg.Pause.Seconds(), ElapsedS: s,
 		Requests: r.Stats.Requests(), Endpoints: r.Stats.Endpoints(), Errors: r.Stats.Errors(),
 		Refused: copyMap(r.rejected), Notes: copyMap(r.notes), RefusedSample: r.samples, PhoneErrors: phoneErrs, Verify: v}
 	if s > 0 {
@@ -61,8 +62,8 @@ func copyMap(m map[string]int) map[string]int {
 
 // Text writes the report for a terminal.
 func (r *Report) Text(w io.Writer) {
-	fmt.Fprintf(w, "\n%d phones, %.1f s, %d requests: %.1f req/s, %.1f records/s, %.1f photos/s, %.2f MB/s up (drop rate %.2f, pause %.0f s)\n",
-		r.Phones, r.ElapsedS, r.Requests, r.RequestsPerS, r.RecordsPerS, r.PhotosPerS, r.UploadMBPerS, r.DropRate, r.PauseS)
+	fmt.Fprintf(w, "\n%d phones, %.1f s, %d requests: %.1f req/s, %.1f records/s, %.1f photos/s, %.2f MB/s up (drop rate %.2f, ramp %.0f s, pause %.0f s)\n",
+		r.Phones, r.ElapsedS, r.Requests, r.RequestsPerS, r.RecordsPerS, r.PhotosPerS, r.UploadMBPerS, r.DropRate, r.RampS, r.PauseS)
 	fmt.Fprintf(w, "\n%-24s %8s %9s %9s %9s %9s  %s\n", "endpoint", "count", "p50 ms", "p90 ms", "p99 ms", "max ms", "outcomes")
 	for _, e := range r.Endpoints {
 		fmt.Fprintf(w, "%-24s %8d %9s %9s %9s %9s  %s\n", e.Name, e.Count, e.P50, e.P90, e.P99, e.Max, counts(e.Outcomes))

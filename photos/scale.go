@@ -8,11 +8,11 @@ import (
 )
 
 // scaleDown fits img into a size×size box, keeping its aspect, never
-// enlarging it. A camera JPEG (YCbCr) several times larger than the box is
-// first reduced by a box filter read straight from its planes, so that the
-// bilinear pass works on at most twice the box: bilinear scaling of the
-// full picture, converting colours sample by sample, costs several times
-// the decoding itself.
+// enlarging it. A JPEG (YCbCr) at least twice the box is first reduced by a
+// box filter read straight from its planes, so that the bilinear pass works
+// on less than twice the box; a smaller one is converted to RGBA in one
+// pass. Bilinear scaling straight from YCbCr converts the colours sample by
+// sample and costs several times the decoding itself.
 func scaleDown(img image.Image, size int) *image.RGBA {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -24,10 +24,14 @@ func scaleDown(img image.Image, size int) *image.RGBA {
 		}
 	}
 	if ycc, ok := img.(*image.YCbCr); ok {
-		if k := min(b.Dx()/w, b.Dy()/h) / 2; k >= 2 {
+		if k := min(b.Dx()/w, b.Dy()/h); k >= 2 {
 			img = boxShrink(ycc, k)
-			b = img.Bounds()
+		} else {
+			rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+			draw.Draw(rgba, rgba.Bounds(), ycc, b.Min, draw.Src)
+			img = rgba
 		}
+		b = img.Bounds()
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.BiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
