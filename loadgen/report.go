@@ -38,7 +38,7 @@ func (r *Runner) report(elapsed time.Duration, v Verification, phoneErrs []strin
 	s := elapsed.Seconds()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	rep := &Report{URLs: r.cfg.URLs, Phones: len(r.phones), DropRate: r.cfg.DropRate, RampS: min(r.cfg.Ramp, r.cfg.Duration).Seconds(), PauseS: r.cfg.Pause.Seconds(), ElapsedS: s,
+	rep := &Report{URLs: r.cfg.URLs, Phones: len(r.phones), DropRate: r.cfg.DropRate, RampS: r.cfg.Ramp.Seconds(), PauseS: r.cfg.Pause.Seconds(), ElapsedS: s,
 		Requests: r.Stats.Requests(), Endpoints: r.Stats.Endpoints(), Errors: r.Stats.Errors(),
 		Refused: copyMap(r.rejected), Notes: copyMap(r.notes), RefusedSample: r.samples, PhoneErrors: phoneErrs, Verify: v}
 	if s > 0 {

@@ -29,6 +29,9 @@ func scaleDown(img image.Image, size int) *image.RGBA {
 		} else {
 			rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 			draw.Draw(rgba, rgba.Bounds(), ycc, b.Min, draw.Src)
+			if w == b.Dx() && h == b.Dy() {
+				return rgba // already fits the box
+			}
 			img = rgba
 		}
 		b = img.Bounds()

@@ -7,9 +7,6 @@ import (
 	"gorm.io/gorm"
 )
 
-// statementKinds are the GORM callback chains a statement can run through.
-var statementKinds = []string{"query", "create", "update", "delete", "row", "raw"}
-
 // statementCounter counts the SQL statements run on behalf of HTTP requests
 // while it is on. It is registered before the server and its background
 // workers start: GORM's callback chains may not change while statements run.
@@ -21,20 +18,22 @@ type statementCounter struct {
 func installStatementCounter(db *gorm.DB) (*statementCounter, error) {
 	sc := &statementCounter{kinds: map[string]*atomic.Int64{}}
 	cb := db.Callback()
-	chains := map[string]interface {
-		Register(string, func(*gorm.DB)) error
+	for _, chain := range []struct {
+		kind string
+		at   interface {
+			Register(string, func(*gorm.DB)) error
+		}
 	}{
-		"query":  cb.Query().After("gorm:query"),
-		"create": cb.Create().After("gorm:create"),
-		"update": cb.Update().After("gorm:update"),
-		"delete": cb.Delete().After("gorm:delete"),
-		"row":    cb.Row().After("gorm:row"),
-		"raw":    cb.Raw().After("gorm:raw"),
-	}
-	for _, kind := range statementKinds {
+		{"query", cb.Query().After("gorm:query")},
+		{"create", cb.Create().After("gorm:create")},
+		{"update", cb.Update().After("gorm:update")},
+		{"delete", cb.Delete().After("gorm:delete")},
+		{"row", cb.Row().After("gorm:row")},
+		{"raw", cb.Raw().After("gorm:raw")},
+	} {
 		n := &atomic.Int64{}
-		sc.kinds[kind] = n
-		err := chains[kind].Register("testenv:count_statements", func(d *gorm.DB) {
+		sc.kinds[chain.kind] = n
+		err := chain.at.Register("testenv:count_statements", func(d *gorm.DB) {
 			if !sc.on.Load() || d.DryRun { // subqueries are built, not run
 				return
 			}
