@@ -43,7 +43,11 @@ func (r *Records) update(ctx context.Context, c call, sp *spec, id string, body 
 	if stale(base, old) {
 		return res.fail(apierr.PreconditionFailed(old))
 	}
-	return r.save(ctx, c, sp, res, old, m, ck)
+	out, err := r.save(ctx, c, sp, res, old, m, ck)
+	if errors.Is(err, errKeyTaken) {
+		return r.keyTaken(ctx, c, sp, res, old, d)
+	}
+	return out, err
 }
 
 // overlay decodes a change body over the stored record's DTO; same is true
@@ -77,6 +81,9 @@ func (r *Records) save(ctx context.Context, c call, sp *spec, res ApplyResult, o
 	})
 	if errors.Is(err, errRaced) {
 		return r.raced(ctx, c, sp, res, old.RecordMeta().ID)
+	}
+	if models.IsDuplicate(err) {
+		return res, errKeyTaken
 	}
 	if err != nil {
 		return res, err

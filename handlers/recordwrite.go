@@ -71,11 +71,17 @@ func (r *Records) create(ctx context.Context, c call, sp *spec, id string, body 
 	if err := ck.run(d, m); err != nil {
 		return res.fail(err)
 	}
-	return r.insert(ctx, c, sp, res, m, hash, ck.now)
+	out, err := r.insert(ctx, c, sp, res, m, hash, ck.now)
+	if errors.Is(err, errKeyTaken) {
+		return r.keyTaken(ctx, c, sp, res, nil, d)
+	}
+	return out, err
 }
 
 // insert stores the new record m. The primary key settles a race with
-// another request creating the same id: the loser answers as a replay.
+// another request creating the same id: the loser answers as a replay. A
+// duplicate of another unique key (a season harvested, a year's income
+// recorded by a request that came first) is errKeyTaken.
 func (r *Records) insert(ctx context.Context, c call, sp *spec, res ApplyResult, m models.Record, hash string, now time.Time) (ApplyResult, error) {
 	meta := m.RecordMeta()
 	meta.ID, meta.Version, meta.CreateHash = res.ID, 1, hash
@@ -83,8 +89,11 @@ func (r *Records) insert(ctx context.Context, c call, sp *spec, res ApplyResult,
 	err := r.write(ctx, c, sp, models.ActionCreate, nil, m, func(tx *gorm.DB) error { return models.InsertRecord(tx, m) })
 	if models.IsDuplicate(err) {
 		prev, err := r.stored(ctx, sp, res.ID)
-		if err != nil || prev == nil {
+		if err != nil {
 			return res, fmt.Errorf("re-read %s %s after a duplicate key: %w", sp.typ, res.ID, err)
+		}
+		if prev == nil {
+			return res, errKeyTaken
 		}
 		return r.replay(ctx, c, sp, res, prev, hash)
 	}
@@ -92,6 +101,28 @@ func (r *Records) insert(ctx context.Context, c call, sp *spec, res ApplyResult,
 		return res, err
 	}
 	return res.done(StatusCreated, m)
+}
+
+// errKeyTaken is a write refused by a unique key other than the id: a
+// concurrent request stored the same season's harvest or year's income
+// between this request's check and its write.
+var errKeyTaken = errors.New("a unique key of the record is taken")
+
+// keyTaken answers a write that errKeyTaken refused exactly as the same
+// write made after the other request answers: it checks d again (old is
+// the stored record on change, nil on create), which now finds the other
+// record and refuses the field. Should the other record be gone again by
+// then, the write answers 409.
+func (r *Records) keyTaken(ctx context.Context, c call, sp *spec, res ApplyResult, old models.Record, d recordDTO) (ApplyResult, error) {
+	ck := r.checker(ctx, c.p, sp, old)
+	m := sp.newModel()
+	if old != nil {
+		m = models.CloneRecord(old)
+	}
+	if err := ck.run(d, m); err != nil {
+		return res.fail(err)
+	}
+	return res.fail(apierr.Conflict("已有相同的记录，请重试", "a record for this was stored meanwhile; try again"))
 }
 
 // settleIDs makes the body's id and parent (field parentCol) agree with

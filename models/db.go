@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -30,6 +31,9 @@ type DB struct {
 	*gorm.DB
 	// Dialect is "sqlite" or "mysql".
 	Dialect string
+	// Log receives what the database does on its own (a migration's
+	// repairs); slog's default logger when nil.
+	Log     *slog.Logger
 	retries atomic.Int64
 }
 

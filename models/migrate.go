@@ -53,6 +53,11 @@ func (db *DB) Migrations() ([]*gormigrate.Migration, error) {
 		out = append(out, &gormigrate.Migration{
 			ID: id,
 			Migrate: func(tx *gorm.DB) error {
+				if step := db.migrationSteps()[id]; step != nil {
+					if err := step(tx, id); err != nil {
+						return fmt.Errorf("migration %s: %w", id, err)
+					}
+				}
 				for _, s := range stmts {
 					if err := tx.Exec(s).Error; err != nil {
 						return fmt.Errorf("migration %s: %w\n%s", id, err, s)
@@ -63,6 +68,15 @@ func (db *DB) Migrations() ([]*gormigrate.Migration, error) {
 		})
 	}
 	return out, nil
+}
+
+// migrationSteps are the data repairs a migration makes in Go before its
+// statements run (statements that add a unique key need the duplicates
+// gone first).
+func (db *DB) migrationSteps() map[string]func(tx *gorm.DB, id string) error {
+	return map[string]func(tx *gorm.DB, id string) error{
+		"0010_natural_keys": db.resolveDuplicateKeys,
+	}
 }
 
 // render substitutes the dialect's types and splits the file into
@@ -120,9 +134,21 @@ func (db *DB) Migrate() error {
 const migrateLockWait = 5 * time.Minute
 
 func (db *DB) migrate(conn *gorm.DB) error {
-	ms, err := db.Migrations()
+	m, err := db.migrator(conn)
 	if err != nil {
 		return err
+	}
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// migrator returns the migrations applied on conn.
+func (db *DB) migrator(conn *gorm.DB) (*gormigrate.Gormigrate, error) {
+	ms, err := db.Migrations()
+	if err != nil {
+		return nil, err
 	}
 	opts := *gormigrate.DefaultOptions
 	opts.TableName = "schema_migrations"
@@ -131,9 +157,5 @@ func (db *DB) migrate(conn *gorm.DB) error {
 	// atomically; tables are created IF NOT EXISTS so that a migration cut
 	// short there can be run again.
 	opts.UseTransaction = db.Dialect == "sqlite"
-	m := gormigrate.New(conn, &opts, ms)
-	if err := m.Migrate(); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return gormigrate.New(conn, &opts, ms), nil
 }

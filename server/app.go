@@ -34,6 +34,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
+	db.Log = log
 	if !cfg.NoMigrate {
 		if err := db.Migrate(); err != nil {
 			db.Close()

@@ -1,0 +1,15 @@
+-- One harvest per plot and season, one income per household and year,
+-- enforced by unique keys over the live rows only: a deleted harvest or
+-- income does not block a new one. Before these statements run, the
+-- migration resolves the duplicates earlier releases let in (see
+-- models/naturalkeys.go): the first created stays, the others are deleted
+-- as the API deletes a record (audit entry, change log, statistics).
+-- SQLite indexes the live rows with a partial index; MySQL keys a
+-- generated column that is 1 on a live row and NULL on a deleted one
+-- (NULLs never collide in a unique key).
+-- sqlite: CREATE UNIQUE INDEX uq_harvests_plot_season ON harvests (plot_id, season) WHERE deleted_at IS NULL;
+-- sqlite: CREATE UNIQUE INDEX uq_incomes_household_year ON incomes (household_id, year) WHERE deleted_at IS NULL;
+-- mysql: ALTER TABLE harvests ADD COLUMN live TINYINT AS (CASE WHEN deleted_at IS NULL THEN 1 END) VIRTUAL;
+-- mysql: CREATE UNIQUE INDEX uq_harvests_plot_season ON harvests (plot_id, season, live);
+-- mysql: ALTER TABLE incomes ADD COLUMN live TINYINT AS (CASE WHEN deleted_at IS NULL THEN 1 END) VIRTUAL;
+-- mysql: CREATE UNIQUE INDEX uq_incomes_household_year ON incomes (household_id, year, live);
