@@ -175,6 +175,18 @@ func (ck *checker) numIn(field string, v, lo, hi float64) {
 	}
 }
 
+// area checks an area in mu: from 0.01 to models.MaxAreaMu, with at most
+// two decimals (areas are stored and summed in hundredths of a mu, so a
+// finer one would be stored as another area than sent).
+func (ck *checker) area(field string, v float64) {
+	switch {
+	case !(v >= 0.01 && v <= models.MaxAreaMu):
+		ck.add(field, fmt.Sprintf("须在 0.01 到 %d 之间", models.MaxAreaMu), fmt.Sprintf("must be from 0.01 to %d", models.MaxAreaMu))
+	case !models.WholeHundredths(v):
+		ck.add(field, "最多两位小数", "takes at most two decimals")
+	}
+}
+
 // trim is strings.TrimSpace, for storing checked texts.
 func trim(s string) string { return strings.TrimSpace(s) }
 

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/tepai/tepai/models"
@@ -20,13 +21,6 @@ func harvestSpec(plots *spec) *spec {
 	}
 	return sp.ownedBy()
 }
-
-// Bounds of harvest figures.
-const (
-	maxYieldKgPerMu = 100000
-	maxPriceFen     = 100000000 // 100 万元 per kg
-	maxCostFen      = 100000000 // 100 万元 per mu
-)
 
 // harvestDTO is the body of a harvest.
 type harvestDTO struct {
@@ -54,16 +48,37 @@ func (d *harvestDTO) check(ck *checker) {
 		plot.EstablishedOn != "" && d.HarvestedOn < plot.EstablishedOn {
 		ck.add("harvested_on", "不能早于基地建立日期", "must not be before the plot was established")
 	}
-	ck.numIn("yield_kg_per_mu", d.YieldKgPerMu, 0, maxYieldKgPerMu)
-	ck.numIn("baseline_yield_kg_per_mu", d.BaselineYieldKgPerMu, 0, maxYieldKgPerMu)
-	ck.intIn("price_fen_per_kg", d.PriceFenPerKg, 0, maxPriceFen)
-	ck.intIn("cost_fen_per_mu", d.CostFenPerMu, 0, maxCostFen)
-	ck.intIn("baseline_cost_fen_per_mu", d.BaselineCostFenPerMu, 0, maxCostFen)
+	ck.numIn("yield_kg_per_mu", d.YieldKgPerMu, 0, models.MaxYieldKgPerMu)
+	ck.numIn("baseline_yield_kg_per_mu", d.BaselineYieldKgPerMu, 0, models.MaxYieldKgPerMu)
+	ck.intIn("price_fen_per_kg", d.PriceFenPerKg, 0, models.MaxPriceFenPerKg)
+	ck.intIn("cost_fen_per_mu", d.CostFenPerMu, 0, models.MaxCostFenPerMu)
+	ck.intIn("baseline_cost_fen_per_mu", d.BaselineCostFenPerMu, 0, models.MaxCostFenPerMu)
 	if d.PriceFenPerKg == 0 && (d.YieldKgPerMu > 0 || d.BaselineYieldKgPerMu > 0) {
 		ck.add("price_fen_per_kg", "有产量时须填写价格", "required when there is a yield")
 	}
+	d.checkIncrease(ck)
 	if !ck.fields.Has("season") && ck.parent != nil {
 		ck.unique("season", "harvests", "plot_id = ? AND season = ?", d.PlotID, trim(d.Season))
+	}
+}
+
+// checkIncrease bounds the derived income increase per mu, so that the
+// plot-based increase (per mu × the plot's area) of any harvest on any
+// plot stays within models.MaxFigureFen; it is checked once the figures
+// it derives from are in their own bounds.
+func (d *harvestDTO) checkIncrease(ck *checker) {
+	for _, f := range []string{"yield_kg_per_mu", "baseline_yield_kg_per_mu", "price_fen_per_kg", "cost_fen_per_mu", "baseline_cost_fen_per_mu"} {
+		if ck.fields.Has(f) {
+			return
+		}
+	}
+	h := models.Harvest{YieldKgPerMu: d.YieldKgPerMu, BaselineYieldKgPerMu: d.BaselineYieldKgPerMu,
+		PriceFenPerKg: d.PriceFenPerKg, CostFenPerMu: d.CostFenPerMu, BaselineCostFenPerMu: d.BaselineCostFenPerMu}
+	if v := IncomeIncreaseFenPerMu(&h); v < -models.MaxIncreaseFenPerMu || v > models.MaxIncreaseFenPerMu {
+		lim := int64(models.MaxIncreaseFenPerMu)
+		ck.add("income_increase_fen_per_mu",
+			fmt.Sprintf("每亩增收（(产量 − 基线产量) × 价格 − (成本 − 基线成本)）须在 %d 到 %d 分之间", -lim, lim),
+			fmt.Sprintf("the income increase per mu, (yield − baseline yield) × price − (cost − baseline cost), must be from %d to %d fen", -lim, lim))
 	}
 }
 

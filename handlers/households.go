@@ -21,9 +21,6 @@ func householdSpec() *spec {
 	return sp.ownedBy()
 }
 
-// maxIncomeFen bounds a household's yearly income: 1 亿元.
-const maxIncomeFen = 10000000000
-
 // householdDTO is the body of a household.
 type householdDTO struct {
 	ID                string `json:"id"`
@@ -44,7 +41,7 @@ func (d *householdDTO) check(ck *checker) {
 	ck.text("head_name", d.HeadName, 50, true)
 	ck.intIn("members", d.Members, 1, 50)
 	ck.intIn("baseline_year", d.BaselineYear, 2000, ck.thisYear())
-	ck.intIn("baseline_income_fen", d.BaselineIncomeFen, 0, maxIncomeFen)
+	ck.intIn("baseline_income_fen", d.BaselineIncomeFen, 0, models.MaxIncomeFen)
 }
 
 // store writes a checked household into m.
@@ -94,7 +91,7 @@ func (d *incomeDTO) check(ck *checker) {
 		first = int64(h.BaselineYear)
 	}
 	ck.intIn("year", d.Year, first, ck.thisYear())
-	ck.intIn("income_fen", d.IncomeFen, 0, maxIncomeFen)
+	ck.intIn("income_fen", d.IncomeFen, 0, models.MaxIncomeFen)
 	if !ck.fields.Has("year") && ck.parent != nil {
 		ck.unique("year", "incomes", "household_id = ? AND year = ?", d.HouseholdID, d.Year)
 	}

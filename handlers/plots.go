@@ -41,7 +41,7 @@ type plotDTO struct {
 func (d *plotDTO) ident() *string { return &d.ID }
 
 // check validates a plot: a village in the caller's service area, a name
-// and crop, an area above 0 and at most 100,000 mu, a point and boundary
+// and crop, an area of 0.01 to 10,000 mu in hundredths, a point and boundary
 // inside China, and an establishment date not in the future.
 func (d *plotDTO) check(ck *checker) {
 	ck.region("village_code", d.VillageCode, []string{models.LevelVillage}, "")
@@ -49,9 +49,7 @@ func (d *plotDTO) check(ck *checker) {
 	ck.text("crop", d.Crop, 50, true)
 	ck.text("variety", d.Variety, 100, false)
 	ck.text("technology", d.Technology, 200, false)
-	if !(d.AreaMu > 0 && d.AreaMu <= 100000) {
-		ck.add("area_mu", "须大于 0 且不超过 100000", "must be more than 0 and at most 100000")
-	}
+	ck.area("area_mu", d.AreaMu)
 	ck.point(d.Lat, d.Lng)
 	if msg, ok := polygonProblem(d.Boundary); !ok {
 		ck.add("boundary", msg[0], msg[1])
@@ -59,8 +57,9 @@ func (d *plotDTO) check(ck *checker) {
 	ck.date("established_on", d.EstablishedOn, false, true)
 }
 
-// store writes a checked plot into m; the area is kept to 0.01 mu and the
-// boundary in a canonical form.
+// store writes a checked plot into m; the area, a whole number of
+// hundredths, is rid of its binary noise, and the boundary kept in a
+// canonical form.
 func (d *plotDTO) store(m models.Record, ck *checker) {
 	p := m.(*models.Plot)
 	p.VillageCode, p.Name, p.Crop = d.VillageCode, trim(d.Name), trim(d.Crop)

@@ -27,9 +27,6 @@ func projectSpec() *spec {
 	}
 }
 
-// maxFundsFen bounds a project's funds: 100 亿元.
-const maxFundsFen = 1000000000000
-
 // projectDTO is the body of a project.
 type projectDTO struct {
 	ID             string `json:"id"`
@@ -52,7 +49,7 @@ func (d *projectDTO) check(ck *checker) {
 	ck.region("region_code", d.RegionCode,
 		[]string{models.LevelProvince, models.LevelCity, models.LevelCounty, models.LevelTownship, models.LevelVillage}, "")
 	ck.text("title", d.Title, 200, true)
-	ck.intIn("funds_fen", d.FundsFen, 0, maxFundsFen)
+	ck.intIn("funds_fen", d.FundsFen, 0, models.MaxFundsFen)
 	ck.date("start_date", d.StartDate, false, false)
 	ck.date("end_date", d.EndDate, false, false)
 	if d.StartDate != "" && d.EndDate != "" && d.EndDate < d.StartDate {

@@ -91,7 +91,7 @@ func (f *fixture) trainingsAndPlots(r recorder) {
 	}
 	harvest := func(p *models.Plot, on string, perMu int64) *models.Harvest {
 		h := &models.Harvest{Meta: models.Meta{ID: models.NewID(), CommissionerID: p.CommissionerID, Version: 1}, PlotID: p.ID,
-			Season: on[:4], HarvestedOn: on, IncomeIncreaseFenPerMu: perMu}
+			Season: on[:7], HarvestedOn: on, IncomeIncreaseFenPerMu: perMu} // one harvest per plot and season
 		r.create(h)
 		return h
 	}
@@ -123,7 +123,7 @@ func (f *fixture) incomes(r recorder) {
 		household(a, "330824115201", 2024, 2500000), // hh3: baseline year 2024, not counted
 		household(a, "330824116200", 2022, 1000000), // hh4: income 2023 only
 		household(a, "330824208203", 2023, 1500000), // hh5: deleted
-		household(a, "330824116202", 2023, 2000000), // hh6: two incomes, +300,000
+		household(a, "330824116202", 2023, 2000000), // hh6: one income, changed, +300,000
 		household(a, "330824115200", 2023, 1000000), // hh7: moves to 116200, baseline 1,100,000: +300,000
 	}
 	for _, h := range hh {
@@ -134,11 +134,10 @@ func (f *fixture) incomes(r recorder) {
 	income(hh[2], 2024, 2600000)
 	income(hh[3], 2023, 1200000)
 	income(hh[4], 2024, 1700000)
-	income(hh[5], 2024, 1200000)
-	part := income(hh[5], 2024, 1000000)
-	old := *part
-	part.IncomeFen, part.Version = 1100000, 2
-	r.update(&old, part)
+	changed := income(hh[5], 2024, 2200000)
+	old := *changed
+	changed.IncomeFen, changed.Version = 2300000, 2
+	r.update(&old, changed)
 	income(hh[6], 2024, 1400000)
 	r.remove(hh[4])
 	moved := *hh[6]

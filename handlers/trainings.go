@@ -50,9 +50,9 @@ func (d *trainingDTO) check(ck *checker) {
 	if d.Hours <= 0 || d.Hours > 24 {
 		ck.add("hours", "须大于 0 且不超过 24", "must be more than 0 and at most 24")
 	}
-	ck.intIn("attendees", d.Attendees, 0, 100000)
+	ck.intIn("attendees", d.Attendees, 0, models.MaxAttendees)
 	if d.WomenAttendees != nil {
-		ck.intIn("women_attendees", *d.WomenAttendees, 0, 100000)
+		ck.intIn("women_attendees", *d.WomenAttendees, 0, models.MaxAttendees)
 		if *d.WomenAttendees > d.Attendees {
 			ck.add("women_attendees", "不能多于 attendees", "must not exceed attendees")
 		}

@@ -60,9 +60,9 @@ func (d *visitDTO) check(ck *checker) {
 	ck.text("problem", d.Problem, 5000, false)
 	ck.text("advice", d.Advice, 5000, false)
 	ck.text("notes", d.Notes, 5000, false)
-	ck.intIn("farmers_served", d.FarmersServed, 0, 100000)
+	ck.intIn("farmers_served", d.FarmersServed, 0, models.MaxFarmersServed)
 	ck.uuidList("household_ids", d.HouseholdIDs, 50)
-	ck.intIn("leaflets", d.Leaflets, 0, 1000000)
+	ck.intIn("leaflets", d.Leaflets, 0, models.MaxLeaflets)
 	ck.list("technologies", d.Technologies, 50, 100)
 	ck.list("varieties", d.Varieties, 50, 100)
 	if d.DeviceTime != nil && d.DeviceTime.Set() {

@@ -94,7 +94,7 @@ func (db *DB) indicatorValues(ctx context.Context, s evalScope) (values, error) 
 		{"plots", "plot_area_mu", q(sqlEvalPlots), s.args(s.from, s.to)},
 		{"demands_resolved", "", q(sqlEvalDemands), s.args(s.fromT, s.toT)},
 		{"income_increase_fen", "", q(sqlEvalHouseholds), s.args(s.year, s.year)},
-		{"income_increase_fen", "", q(sqlEvalHarvests), s.args(s.from, s.to)},
+		{"income_increase_fen", "", fmt.Sprintf(sqlEvalHarvests, s.plotIncreaseSQL(), s.scopeSQL), s.args(s.from, s.to)},
 		{"technologies", "", s.technologiesSQL(), s.technologiesArgs()},
 	}
 	for _, st := range steps {
@@ -111,6 +111,20 @@ func (db *DB) indicatorValues(ctx context.Context, s evalScope) (values, error) 
 		}
 	}
 	return out, nil
+}
+
+// plotIncreaseSQL is a harvest's plot-based income increase in integer
+// arithmetic, exactly as the statistics compute it (plotIncrease): the
+// per-mu increase times the area in hundredths of a mu, divided by 100
+// and rounded half away from zero. The limits keep the product below 1e13.
+func (s evalScope) plotIncreaseSQL() string {
+	x := "hv.income_increase_fen_per_mu * CAST(ROUND(p.area_mu * 100) AS INTEGER)"
+	div := "/"
+	if s.dialectMySQL {
+		x = "hv.income_increase_fen_per_mu * CAST(ROUND(p.area_mu * 100) AS SIGNED)"
+		div = "DIV"
+	}
+	return fmt.Sprintf("CASE WHEN %[1]s < 0 THEN -((50 - %[1]s) %[2]s 100) ELSE (%[1]s + 50) %[2]s 100 END", x, div)
 }
 
 // villageRates sets villages_visited_rate: of the villages assigned to the

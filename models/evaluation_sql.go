@@ -32,17 +32,20 @@ GROUP BY c.id`
 
 // sqlEvalHouseholds: a = the sum over the commissioner's households with a
 // baseline from an earlier year and an income for the year of (income −
-// baseline); args: the year, twice.
+// baseline), the year's income summed over its records as the statistics
+// sum it (a unique key keeps one record per household and year); args:
+// the year, twice.
 const sqlEvalHouseholds = `SELECT x.cid AS cid, SUM(x.inc - x.base) AS a, 0 AS b FROM (
-  SELECT c.id AS cid, h.id AS hid, h.baseline_income_fen AS base, MAX(i.income_fen) AS inc
+  SELECT c.id AS cid, h.id AS hid, h.baseline_income_fen AS base, SUM(i.income_fen) AS inc
   FROM commissioners c JOIN households h ON h.commissioner_id = c.id JOIN incomes i ON i.household_id = h.id
   WHERE %s AND h.deleted_at IS NULL AND i.deleted_at IS NULL AND i.year = ? AND h.baseline_year < ?
   GROUP BY c.id, h.id, h.baseline_income_fen
 ) x GROUP BY x.cid`
 
-// sqlEvalHarvests: a = per-mu income increase × plot area over the
-// commissioner's harvests in the year (fen).
-const sqlEvalHarvests = `SELECT c.id AS cid, COALESCE(SUM(hv.income_increase_fen_per_mu * p.area_mu), 0) AS a, 0 AS b
+// sqlEvalHarvests: a = the plot-based income increase over the
+// commissioner's harvests in the year (fen); the first %s is each
+// harvest's increase (evalScope.plotIncreaseSQL), the second the scope.
+const sqlEvalHarvests = `SELECT c.id AS cid, COALESCE(SUM(%s), 0) AS a, 0 AS b
 FROM commissioners c JOIN harvests hv ON hv.commissioner_id = c.id JOIN plots p ON p.id = hv.plot_id
 WHERE %s AND hv.deleted_at IS NULL AND p.deleted_at IS NULL AND hv.harvested_on >= ? AND hv.harvested_on <= ?
 GROUP BY c.id`

@@ -113,7 +113,7 @@ func (w *world) step() error {
 		}, func(i *models.Income) { i.IncomeFen, i.Year = int64(w.rng.IntN(8))*100000, 2024+w.rng.IntN(2) })
 	case len(w.plots) > 0:
 		return churn(w, &w.harvests, func() *models.Harvest {
-			return &models.Harvest{Meta: w.meta(), PlotID: w.plots[w.rng.IntN(len(w.plots))].ID, Season: "春",
+			return &models.Harvest{Meta: w.meta(), PlotID: w.plots[w.rng.IntN(len(w.plots))].ID, Season: w.pick([]string{"春", "夏", "秋", "冬"}),
 				HarvestedOn: w.when().In(cst).Format(time.DateOnly), IncomeIncreaseFenPerMu: int64(w.rng.IntN(9999)) - 1000}
 		}, func(h *models.Harvest) { h.IncomeIncreaseFenPerMu = int64(w.rng.IntN(9999)) })
 	}
@@ -137,8 +137,11 @@ func (w *world) visitStep() error {
 func churn[T any](w *world, live *[]*T, make func() *T, change func(*T)) error {
 	if len(*live) == 0 || w.rng.IntN(2) == 0 {
 		r := make()
-		*live = append(*live, r)
-		return w.write(models.ActionCreate, nil, r)
+		err := w.write(models.ActionCreate, nil, r)
+		if err == nil {
+			*live = append(*live, r)
+		}
+		return refused(err)
 	}
 	i := w.rng.IntN(len(*live))
 	r := (*live)[i]
@@ -148,7 +151,21 @@ func churn[T any](w *world, live *[]*T, make func() *T, change func(*T)) error {
 	}
 	before := *r
 	change(r)
-	return w.write(models.ActionUpdate, &before, r)
+	err := w.write(models.ActionUpdate, &before, r)
+	if models.IsDuplicate(err) {
+		*r = before
+	}
+	return refused(err)
+}
+
+// refused drops a write that a unique key refused (a second harvest of a
+// season, a second income of a year): it changed nothing, as the API
+// refuses it.
+func refused(err error) error {
+	if models.IsDuplicate(err) {
+		return nil
+	}
+	return err
 }
 
 func newWorld(env *testenv.Env, seed uint64) *world {
