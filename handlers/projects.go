@@ -62,7 +62,8 @@ func (d *projectDTO) check(ck *checker) {
 }
 
 // checkOwner checks commissioner_id: a commissioner's own project stays
-// its own; an office names a live commissioner, or a team instead.
+// its own; an office names a live commissioner in its scope (a changed
+// one, on change), or a team instead.
 func (d *projectDTO) checkOwner(ck *checker) {
 	if isCommissioner(ck.p) {
 		own := ck.p.CommissionerID
@@ -80,10 +81,8 @@ func (d *projectDTO) checkOwner(ck *checker) {
 		}
 		return
 	}
-	ok, err := ck.db.Exists(ck.ctx, "commissioners", "id = ?", d.CommissionerID)
-	ck.fail(err)
-	if err == nil && !ok {
-		ck.add("commissioner_id", "特派员不存在", "no such commissioner")
+	if ck.old == nil || d.CommissionerID != ck.old.RecordMeta().CommissionerID {
+		ck.commissioner("commissioner_id", d.CommissionerID)
 	}
 }
 

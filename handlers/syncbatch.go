@@ -32,6 +32,9 @@ type pushItem struct {
 	// for loading them up front.
 	parent string
 	codes  []string
+	// households are the households a visit names: a visit naming one
+	// created earlier in the push is applied after it is written.
+	households []string
 }
 
 // pendingWrite is a create or update decided but not yet written.

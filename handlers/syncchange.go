@@ -55,6 +55,12 @@ func (h *Sync) noteReads(it *pushItem, rec map[string]json.RawMessage) {
 	if sp := h.records.specs[it.typ]; sp != nil && sp.parent != nil {
 		jsonString(rec[sp.parentCol], &it.parent)
 	}
+	if it.typ == TypeVisit {
+		var ids []string
+		if json.Unmarshal(rec["household_ids"], &ids) == nil {
+			it.households = ids
+		}
+	}
 	for _, k := range []string{"village_code", "region_code"} {
 		var code string
 		if jsonString(rec[k], &code) && isDigits(code) {

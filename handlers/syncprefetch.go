@@ -70,6 +70,9 @@ func (r *Records) itemKeys(it pushItem) []string {
 	if sp := r.specs[it.typ]; sp != nil && sp.parent != nil && it.parent != "" {
 		keys = append(keys, sp.parent.typ+"/"+it.parent)
 	}
+	for _, h := range it.households {
+		keys = append(keys, TypeHousehold+"/"+h)
+	}
 	return keys
 }
 

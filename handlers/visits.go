@@ -62,6 +62,9 @@ func (d *visitDTO) check(ck *checker) {
 	ck.text("notes", d.Notes, 5000, false)
 	ck.intIn("farmers_served", d.FarmersServed, 0, models.MaxFarmersServed)
 	ck.uuidList("household_ids", d.HouseholdIDs, 50)
+	if !ck.fields.Has("household_ids") {
+		ck.households("household_ids", d.HouseholdIDs)
+	}
 	ck.intIn("leaflets", d.Leaflets, 0, models.MaxLeaflets)
 	ck.list("technologies", d.Technologies, 50, 100)
 	ck.list("varieties", d.Varieties, 50, 100)
