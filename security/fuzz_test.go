@@ -101,6 +101,7 @@ func (w *world) fuzzOne(t *testing.T, ft fuzzTarget, body []byte) {
 	if after := state(t, w); refused && after != before {
 		t.Fatalf("%s: refused (%d %.300s) but stored something:\nbefore %s\nafter  %s", w.env.Backend, rec.Code, rec.Body, before, after)
 	}
+	w.boundsHeld(t)
 }
 
 // serve sends a request straight to the handler. Inside a fuzz function
