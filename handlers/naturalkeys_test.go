@@ -89,6 +89,32 @@ func TestNaturalKeysUnderConcurrency(t *testing.T) {
 	})
 }
 
+// Parallel changes of several harvests of one plot to the same season
+// leave one harvest of that season: one 200, the others 422 on season.
+func TestNaturalKeysUnderConcurrentPatches(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
+		w := newWorld(t, env)
+		tok := w.owner.Token
+		pid := post(t, env, "/plots", tok, plotBody(villageA))["id"].(string)
+		ids := make([]string, racers)
+		for i := range ids {
+			h := with(harvestBody(), map[string]any{"season": fmt.Sprintf("季%d", i)})
+			ids[i] = post(t, env, "/plots/"+pid+"/harvests", tok, h)["id"].(string)
+		}
+		st, named := raceStatuses(env, "season", func(i int) *testenv.Resp {
+			return env.Do("PATCH", "/api/v1/plots/"+pid+"/harvests/"+ids[i], tok, map[string]any{"season": "同季"})
+		})
+		want := oneCreated()
+		want = "[200" + want[len("[201"):]
+		if fmt.Sprint(st) != want || !named {
+			t.Fatalf("racing changes to one season: %v (422s name season: %v)", st, named)
+		}
+		if n := liveRows(t, env, "harvests", "plot_id = ? AND season = ?", pid, "同季"); n != 1 {
+			t.Fatalf("live harvests of the season: %d", n)
+		}
+	})
+}
+
 // Parallel pushes of one season's harvest store exactly one: one result
 // created, the others invalid on season.
 func TestNaturalKeysUnderConcurrentPushes(t *testing.T) {
