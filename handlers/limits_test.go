@@ -41,12 +41,14 @@ func TestIncomeFiguresAtTheLimits(t *testing.T) {
 			mustStatus(t, env.Do("POST", "/api/v1/plots/"+big+"/harvests", tok, h), http.StatusCreated, "harvest at the limit")
 		}
 		// Three harvests of 1 fen per mu on 0.5 mu: 0.5 fen each, rounded
-		// to 1 fen each, as a harvest's increase is rounded on its own.
+		// to 1 fen each, as a harvest's increase is rounded on its own; one
+		// of −1 fen per mu: −0.5 fen, rounded away from zero to −1.
 		small := post(t, env, "/plots", tok, with(plotBody(villageA), map[string]any{"area_mu": 0.5}))["id"].(string)
 		for _, s := range []string{"2024春", "2024夏", "2024秋"} {
 			mustStatus(t, env.Do("POST", "/api/v1/plots/"+small+"/harvests", tok, limitHarvest(s, 1, 0, 1)), http.StatusCreated, "small harvest")
 		}
-		checkIncomeFigures(t, env, w, 0, 100000000000+3)
+		mustStatus(t, env.Do("POST", "/api/v1/plots/"+small+"/harvests", tok, limitHarvest("2024冬", 0, 1, 1)), http.StatusCreated, "small loss")
+		checkIncomeFigures(t, env, w, 0, 100000000000+3-1)
 	})
 }
 
