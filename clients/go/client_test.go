@@ -21,8 +21,8 @@ const (
 func ptr[T any](v T) *T { return &v }
 
 // TestGeneratedClient signs in as a commissioner, pushes a visit twice
-// (created, then unchanged) and reads the county's coverage, all through
-// the generated client, on each backend.
+// (created, then unchanged), pulls it back and reads the county's
+// coverage, all through the generated client, on each backend.
 func TestGeneratedClient(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		env.ImportRegions("33")
@@ -65,12 +65,31 @@ func TestGeneratedClient(t *testing.T) {
 				t.Fatalf("push answered %+v, want %s", r, want)
 			}
 		}
-		visit, err := c.GetVisitWithResponse(ctx, "6c8e0a2c-4e6a-4c8e-9a1c-7e9a1c3e5a7c", as(login.JSON200.AccessToken))
-		if err != nil || visit.JSON200 == nil {
-			t.Fatalf("get visit: %v %d %s", err, visit.StatusCode(), visit.Body)
+		// The pull brings the visit back, typed by its change's type, with
+		// the id in lower case and the longitude's sixth decimal kept.
+		pull, err := c.PullChangesWithResponse(ctx, &tepai.PullChangesParams{}, as(login.JSON200.AccessToken))
+		if err != nil || pull.JSON200 == nil {
+			t.Fatalf("pull: %v %d %s", err, pull.StatusCode(), pull.Body)
 		}
-		if visit.JSON200.Lng == nil || *visit.JSON200.Lng != 118.414539 {
-			t.Fatalf("longitude %v, want 118.414539", visit.JSON200.Lng)
+		var pulled *tepai.Visit
+		for _, ch := range pull.JSON200.Changes {
+			v, err := ch.ValueByDiscriminator()
+			if err != nil {
+				t.Fatalf("pulled change: %v", err)
+			}
+			if vc, ok := v.(tepai.SyncPulledVisitChange); ok {
+				visit, err := vc.Record.AsVisit()
+				if err != nil {
+					t.Fatalf("pulled visit: %v", err)
+				}
+				pulled = &visit
+			}
+		}
+		if pulled == nil || pulled.Id.String() != "6c8e0a2c-4e6a-4c8e-9a1c-7e9a1c3e5a7c" {
+			t.Fatalf("the pull did not bring the visit: %s", pull.Body)
+		}
+		if pulled.Lng == nil || *pulled.Lng != 118.414539 || pulled.Lat == nil || *pulled.Lat != 29.136728 {
+			t.Fatalf("pulled point %v %v, want 29.136728 118.414539", pulled.Lat, pulled.Lng)
 		}
 		year := int32(2024)
 		cov, err := c.GetCoverageWithResponse(ctx, &tepai.GetCoverageParams{Region: ptr(county), Year: &year}, as(boss.Token))

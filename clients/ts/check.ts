@@ -31,3 +31,14 @@ export async function dayOfWork(base: string, visitID: string): Promise<number> 
   console.log(status, excellent);
   return coverage.totals.visited_villages;
 }
+
+type Pulled = components["schemas"]["SyncPulledChange"];
+
+// villageOf narrows a pulled change by its type, as a phone applying a
+// pull page does.
+export function villageOf(ch: Pulled): string | undefined {
+  if (ch.type === "visit" && ch.op === "upsert" && "village_code" in ch.record) {
+    return ch.record.village_code;
+  }
+  return undefined;
+}
