@@ -50,12 +50,12 @@ func cors(origins []string) echo.MiddlewareFunc {
 		}
 		return func(c echo.Context) error {
 			req := c.Request()
+			h := c.Response().Header()
+			h.Add(echo.HeaderVary, echo.HeaderOrigin) // a cache must not hand one origin's answer to another
 			origin := req.Header.Get(echo.HeaderOrigin)
 			if origin == "" {
 				return next(c)
 			}
-			h := c.Response().Header()
-			h.Add(echo.HeaderVary, echo.HeaderOrigin)
 			ok := allowed[strings.ToLower(origin)]
 			if req.Method == http.MethodOptions && req.Header.Get(echo.HeaderAccessControlRequestMethod) != "" {
 				h.Add(echo.HeaderVary, echo.HeaderAccessControlRequestMethod)
