@@ -41,6 +41,9 @@ type Config struct {
 	OrphanGrace time.Duration
 	// UploadExpiry is how long a resumable upload may stay unfinished.
 	UploadExpiry time.Duration
+	// CORSOrigins is the comma-separated list of browser origins (such as
+	// https://app.example.cn) allowed to call the API; empty for none.
+	CORSOrigins string
 }
 
 // S3 configures the MinIO/S3 photo store; it is on when Endpoint is set.
@@ -134,6 +137,7 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.OrphanGrace, "orphan-grace", "TEPAI_ORPHAN_GRACE", "age after which stored photo bytes no photo needs are swept")
 	dur(&c.UploadExpiry, "upload-expiry", "TEPAI_UPLOAD_EXPIRY", "how long a resumable upload may stay unfinished before it is swept")
 	str(&c.LogLevel, "log-level", "TEPAI_LOG_LEVEL", "debug, info, warn or error")
+	str(&c.CORSOrigins, "cors-origins", "TEPAI_CORS_ORIGINS", "comma-separated browser origins allowed to call the API (CORS); empty for none")
 	if v := getenv("TEPAI_NO_MIGRATE"); v != "" {
 		c.NoMigrate, _ = strconv.ParseBool(v)
 	}
@@ -169,6 +173,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LoginLimit < 1 || c.LoginIPLimit < 1 || c.LoginWindow <= 0 {
 		errs = append(errs, errors.New("login-limit and login-window must be positive"))
+	}
+	if _, err := c.AllowedOrigins(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.MaxPhotoBytes <= 0 || c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max-photo-bytes and max-body-bytes must be positive"))

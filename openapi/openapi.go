@@ -6,10 +6,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io/fs"
 	"sort"
-	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -120,44 +118,4 @@ func mergeMap(dst map[string]any, key string, src any, from string) error {
 		dm[k] = v
 	}
 	return nil
-}
-
-// DocsHTML renders a plain, self-contained page listing every operation
-// with its summary and description, for people reading the API.
-func DocsHTML() string {
-	d := Document()
-	var b strings.Builder
-	info, _ := d["info"].(map[string]any)
-	title := fmt.Sprint(info["title"])
-	b.WriteString("<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>" + html.EscapeString(title) + "</title>")
-	b.WriteString("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}code{background:#f4f4f4;padding:0 .3em}h3{margin-bottom:.2em}.m{font-weight:bold;text-transform:uppercase;margin-right:.5em}p{white-space:pre-wrap}</style></head><body>")
-	b.WriteString("<h1>" + html.EscapeString(title) + "</h1>")
-	if desc, ok := info["description"].(string); ok {
-		b.WriteString("<p>" + html.EscapeString(desc) + "</p>")
-	}
-	b.WriteString("<p>Machine-readable document: <a href=\"/openapi.json\">/openapi.json</a></p>")
-	paths, _ := d["paths"].(map[string]any)
-	keys := make([]string, 0, len(paths))
-	for k := range paths {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, p := range keys {
-		ops, _ := paths[p].(map[string]any)
-		for _, m := range []string{"get", "post", "put", "patch", "delete"} {
-			op, ok := ops[m].(map[string]any)
-			if !ok {
-				continue
-			}
-			b.WriteString("<h3><span class=\"m\">" + m + "</span><code>" + html.EscapeString(p) + "</code></h3>")
-			if s, ok := op["summary"].(string); ok {
-				b.WriteString("<div>" + html.EscapeString(s) + "</div>")
-			}
-			if s, ok := op["description"].(string); ok {
-				b.WriteString("<p>" + html.EscapeString(s) + "</p>")
-			}
-		}
-	}
-	b.WriteString("</body></html>")
-	return b.String()
 }

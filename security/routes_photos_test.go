@@ -120,11 +120,21 @@ var uploadRules = map[string]rule{
 		build: func(w *world, s int, who string) call {
 			return call{path: w.startUpload(s, 100), headers: tusHeaders()}
 		}},
-	"OPTIONS /api/v1/uploads/*": {kind: kindOther, media: "tus", want: "all 200 anon 401",
+	// tus discovery: clients ask before they have a token.
+	"OPTIONS /api/v1/uploads/*": {kind: kindPublic, media: "tus", want: gridPublic,
 		build: func(w *world, s int, who string) call { return call{path: "/api/v1/uploads/", headers: tusHeaders()} }},
 	// Every other method is not tus: refused.
 	"* /api/v1/uploads/*": {kind: kindOther, media: "tus", want: "all 405 anon 401",
 		build: func(w *world, s int, who string) call {
 			return call{path: w.sides[s].ids["upload"], headers: tusHeaders()}
 		}},
+	// The creation endpoint without the trailing slash answers the same.
+	"POST /api/v1/uploads": {kind: kindWrite, media: "tus", want: "all 404 owner 201/404 other 404/201 anon 401",
+		build: func(w *world, s int, who string) call {
+			return call{path: "/api/v1/uploads", headers: tusHeaders("Upload-Length", "100", "Upload-Metadata", uploadMeta(w.sides[s].ids["visit"]))}
+		}},
+	"OPTIONS /api/v1/uploads": {kind: kindPublic, media: "tus", want: gridPublic,
+		build: func(w *world, s int, who string) call { return call{path: "/api/v1/uploads", headers: tusHeaders()} }},
+	"* /api/v1/uploads": {kind: kindOther, media: "tus", want: "all 405 anon 401",
+		build: func(w *world, s int, who string) call { return call{path: "/api/v1/uploads", headers: tusHeaders()} }},
 }

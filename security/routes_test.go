@@ -29,11 +29,15 @@ func init() {
 }
 
 var opsRules = map[string]rule{
-	"GET /healthz":      {kind: kindPublic, want: gridPublic, build: at("/healthz")},
-	"GET /readyz":       {kind: kindPublic, want: gridPublic, build: at("/readyz")},
-	"GET /metrics":      {kind: kindPublic, want: gridPublic, build: at("/metrics")},
-	"GET /openapi.json": {kind: kindPublic, want: gridPublic, build: at("/openapi.json")},
-	"GET /docs":         {kind: kindPublic, want: gridPublic, build: at("/docs")},
+	"GET /healthz":         {kind: kindPublic, want: gridPublic, build: at("/healthz")},
+	"GET /readyz":          {kind: kindPublic, want: gridPublic, build: at("/readyz")},
+	"GET /metrics":         {kind: kindPublic, want: gridPublic, build: at("/metrics")},
+	"GET /openapi.json":    {kind: kindPublic, want: gridPublic, build: at("/openapi.json")},
+	"GET /docs":            {kind: kindPublic, want: gridPublic, build: at("/docs")},
+	"GET /docs/guide":      {kind: kindPublic, want: gridPublic, build: at("/docs/guide")},
+	"GET /docs/guide.md":   {kind: kindPublic, want: gridPublic, build: at("/docs/guide.md")},
+	"GET /docs/guide.json": {kind: kindPublic, want: gridPublic, build: at("/docs/guide.json")},
+	"GET /docs/assets/*":   {kind: kindPublic, want: gridPublic, build: at("/docs/assets/docs.js")},
 }
 
 var authRules = map[string]rule{

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/tepai/tepai/docs"
 	"github.com/tepai/tepai/handlers"
 	"github.com/tepai/tepai/openapi"
 )
@@ -43,7 +44,5 @@ func registerOps(e *echo.Echo, d handlers.Deps, reg *prometheus.Registry) {
 	e.GET("/openapi.json", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapi.JSON())
 	})
-	e.GET("/docs", func(c echo.Context) error {
-		return c.HTML(http.StatusOK, openapi.DocsHTML())
-	})
+	docs.Register(e)
 }

@@ -21,6 +21,6 @@ func registerRoutes(api, authed *echo.Group, d handlers.Deps) {
 	handlers.NewReferencePoints(d).Register(authed)
 	handlers.NewRegions(d).Register(authed)
 	handlers.NewPhotos(d).Register(authed)
-	handlers.NewUploads(d).Register(authed)
+	handlers.NewUploads(d).Register(api, authed)
 	handlers.NewStats(d).Register(authed)
 }

@@ -29,6 +29,8 @@ func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
 	e.Use(accessLog())
 	e.Use(metrics(reg))
 	e.Use(recoverer())
+	origins, _ := d.Config.AllowedOrigins() // checked by Config.Validate
+	e.Use(cors(origins))
 	e.Use(compress())
 	e.Use(bodyLimit(d.Config.MaxBodyBytes))
 
