@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/models"
+)
+
+// The functions below are the API's own request rules, exported so that
+// the web console reads records and statistics through the same scope and
+// validation as the JSON endpoints.
+
+// Read returns the live record of type typ and id that p may see; a
+// record outside p's scope is 404, as on GET /{type}s/{id}.
+func (r *Records) Read(ctx context.Context, p *models.Principal, typ, id string) (models.Record, error) {
+	sp, ok := r.specs[typ]
+	if !ok {
+		return nil, apierr.NotFound()
+	}
+	return r.readable(ctx, p, sp, id, "")
+}
+
+// RecordFilter narrows a record list as the list endpoints' query does.
+type RecordFilter struct {
+	Region, CommissionerID string
+	From, To               time.Time // UTC instants [From, To); zero for open
+	Limit                  int
+	Cursor                 string
+}
+
+// List returns a page of the records of type typ that p may see and f
+// keeps, newest first, with the next page's cursor ("" on the last).
+func (r *Records) List(ctx context.Context, p *models.Principal, typ string, f RecordFilter) ([]models.Record, string, error) {
+	sp, ok := r.specs[typ]
+	if !ok {
+		return nil, "", apierr.NotFound()
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	q := listQuery{region: f.Region, commissionerID: f.CommissionerID, from: f.From, to: f.To,
+		page: Page{Limit: f.Limit, Cursor: f.Cursor}}
+	return r.list(ctx, p, sp, q)
+}
+
+// Region resolves ?region= of a statistics request as the statistics
+// endpoints do: the caller's scope by default, 400, 403 or 404 otherwise.
+func (h *Stats) Region(c echo.Context) (*models.Region, error) { return h.statsRegion(c) }
+
+// StatsPeriod reads ?from=&to= or ?year= of a statistics request (the
+// current year by default).
+func StatsPeriod(c echo.Context) (models.Period, error) { return statsPeriod(c) }
+
+// StatsYear reads ?year= of a report by calendar year.
+func StatsYear(c echo.Context) (int, error) { return statsYear(c) }
