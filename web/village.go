@@ -20,7 +20,14 @@ const visitsPerPage = 30
 type visitRow struct {
 	*models.Visit
 	Commissioner string
-	Photos       []models.Photo
+	Photos       []photoRow
+}
+
+// photoRow is a photo with the address of its small image: the
+// thumbnail once made, the photo itself until then.
+type photoRow struct {
+	models.Photo
+	Small string
 }
 
 // villageData is the village page: the village, its township, who is
@@ -105,11 +112,35 @@ func (w *Console) visitRows(ctx context.Context, p *models.Principal, recs []mod
 			}
 			names[vi.CommissionerID] = name
 		}
-		photos, _, err := w.d.DB.ListPhotos(ctx, p, models.PhotoFilter{OwnerType: handlers.TypeVisit, OwnerID: vi.ID}, 8, "")
+		photos, err := w.photoRows(ctx, p, vi.ID)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, visitRow{Visit: vi, Commissioner: name, Photos: photos})
+	}
+	return out, nil
+}
+
+// photoRows lists the photos of a visit that p may see.
+func (w *Console) photoRows(ctx context.Context, p *models.Principal, visitID string) ([]photoRow, error) {
+	photos, _, err := w.d.DB.ListPhotos(ctx, p, models.PhotoFilter{OwnerType: handlers.TypeVisit, OwnerID: visitID}, 8, "")
+	if err != nil || len(photos) == 0 {
+		return nil, err
+	}
+	shas := make([]string, len(photos))
+	for i, ph := range photos {
+		shas[i] = ph.SHA256
+	}
+	thumbs, err := w.d.DB.PhotosWithThumbnail(ctx, shas)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]photoRow, len(photos))
+	for i, ph := range photos {
+		out[i] = photoRow{Photo: ph, Small: "/api/v1/photos/" + ph.ID + "/content"}
+		if thumbs[ph.SHA256] {
+			out[i].Small = "/api/v1/photos/" + ph.ID + "/thumbnail"
+		}
 	}
 	return out, nil
 }
