@@ -26,15 +26,15 @@ func newClient(t *testing.T, env *testenv.Env) *client {
 	return &client{t: t, env: env, c: &http.Client{Jar: jar}}
 }
 
-// page is a response read whole.
-type page struct {
+// answer is a response read whole.
+type answer struct {
 	Status int
 	URL    string
 	Header http.Header
 	Body   string
 }
 
-func (c *client) do(req *http.Request) page {
+func (c *client) do(req *http.Request) answer {
 	c.t.Helper()
 	res, err := c.c.Do(req)
 	if err != nil {
@@ -42,10 +42,10 @@ func (c *client) do(req *http.Request) page {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return page{Status: res.StatusCode, URL: res.Request.URL.RequestURI(), Header: res.Header, Body: string(b)}
+	return answer{Status: res.StatusCode, URL: res.Request.URL.RequestURI(), Header: res.Header, Body: string(b)}
 }
 
-func (c *client) get(path string, headers ...string) page {
+func (c *client) get(path string, headers ...string) answer {
 	c.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, c.env.Server.URL+path, nil)
 	for i := 0; i+1 < len(headers); i += 2 {
@@ -57,7 +57,7 @@ func (c *client) get(path string, headers ...string) page {
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // post submits form to path with the token of the page at from.
-func (c *client) post(from, path string, form url.Values) page {
+func (c *client) post(from, path string, form url.Values) answer {
 	c.t.Helper()
 	if form == nil {
 		form = url.Values{}
@@ -71,7 +71,7 @@ func (c *client) post(from, path string, form url.Values) page {
 }
 
 // signIn fills the sign-in form.
-func (c *client) signIn(phone, password string) page {
+func (c *client) signIn(phone, password string) answer {
 	c.t.Helper()
 	return c.post("/login", "/login", url.Values{"phone": {phone}, "password": {password}})
 }

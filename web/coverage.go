@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -10,7 +11,7 @@ import (
 )
 
 // gapPage is how many gap villages the coverage page lists at once.
-const gapPage = 100
+const gapPage = 30
 
 // coverageData is the coverage page: totals, a row per child region (the
 // villages themselves at township level) and one gap list.
@@ -22,7 +23,7 @@ type coverageData struct {
 	Gap        string
 	GapRegion  string
 	Gaps       []models.GapVillage
-	GapMore    string // the next page's query, "" on the last
+	GapMore    template.URL // the next page's address, "" on the last
 	Provinces  []models.Region
 	GapOptions []models.CoverageRow
 }
@@ -87,7 +88,7 @@ func (w *Console) gapList(c echo.Context, d *coverageData) error {
 		q.Set("gap", d.Gap)
 		q.Set("gap_region", d.GapRegion)
 		q.Set("after", gaps[gapPage-1].Code)
-		d.GapMore = q.Encode()
+		d.GapMore = template.URL("?" + q.Encode())
 	}
 	d.Gaps = gaps
 	return nil

@@ -19,6 +19,7 @@ var funcs = template.FuncMap{
 	"add":     func(a, b int) int { return a + b },
 	"staticV": func() string { return staticVersion },
 	"dict":    dict,
+	"span":    formatSpan,
 }
 
 // figure renders a headline figure: its text as the page shows it and,
@@ -92,4 +93,13 @@ func dict(kv ...any) map[string]any {
 		m[fmt.Sprint(kv[i])] = kv[i+1]
 	}
 	return m
+}
+
+// formatSpan shows a start and end, the end's date left out when it is
+// the start's.
+func formatSpan(a, b time.Time) string {
+	if a.In(shanghai).Format(time.DateOnly) == b.In(shanghai).Format(time.DateOnly) {
+		return formatTime(a) + "–" + b.In(shanghai).Format("15:04")
+	}
+	return formatTime(a) + " – " + formatTime(b)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 	"time"
@@ -32,6 +33,14 @@ func (f periodForm) Query() string {
 		q.Set("to", f.Period.To)
 	}
 	return q.Encode()
+}
+
+// Link is the address of page path for another region of the same
+// period.
+func (f periodForm) Link(path, code string) template.URL {
+	g := f
+	g.Region = &models.Region{Code: code}
+	return template.URL(path + "?" + g.Query())
 }
 
 // With is Query for another region of the same period.

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
@@ -37,7 +39,7 @@ type villageData struct {
 	Township    *models.Region
 	Assignments []assignmentRow
 	Visits      []visitRow
-	More        string
+	More        template.URL
 }
 
 // assignmentRow is an assignment with its commissioner's or team's name.
@@ -77,7 +79,7 @@ func (w *Console) village(c echo.Context, v *view) error {
 		return err
 	}
 	if next != "" {
-		d.More = "cursor=" + next
+		d.More = template.URL("?cursor=" + url.QueryEscape(next))
 	}
 	v.Title = r.Name
 	return w.render(c, http.StatusOK, "village", v.with(d))
