@@ -64,4 +64,5 @@ func (w *Console) Register(e *echo.Echo) {
 	e.GET("/coverage", w.page(w.coverage))
 	e.GET("/villages/:code", w.page(w.village))
 	e.GET("/visits/:id", w.page(w.visit))
+	e.GET("/activity", w.page(w.activity))
 }

@@ -116,6 +116,14 @@ func TestBrowserCoverageWalk(t *testing.T) {
 			t.Errorf("the visit's photo did not load (%v)", err)
 		}
 		b.screenshots(shots + "visit")
+		for _, pg := range []struct{ name, path string }{
+			{"activity", "/activity?region=330824&year=2025"},
+		} {
+			if res, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(base+pg.path)); err != nil || res.Status != 200 {
+				t.Fatalf("%s: %v %v", pg.path, res, err)
+			}
+			b.screenshots(shots + pg.name)
+		}
 
 		b.click(`#signout`)
 		if loc := b.location(base); loc != "/login" {
