@@ -56,3 +56,16 @@ func StatsPeriod(c echo.Context) (models.Period, error) { return statsPeriod(c) 
 
 // StatsYear reads ?year= of a report by calendar year.
 func StatsYear(c echo.Context) (int, error) { return statsYear(c) }
+
+// SummarySentences are the work report's sentences for a region named name
+// and year, as GET /stats/summary answers them.
+func SummarySentences(name string, year int, f *models.SummaryFigures) []string {
+	var out []string
+	for _, g := range summaryReport(name, year, f) {
+		out = append(out, g.sentence)
+	}
+	return out
+}
+
+// Wan writes fen as 万元 with two decimals, as the work report does.
+func Wan(fen int64) string { return wan(fen) }

@@ -65,4 +65,7 @@ func (w *Console) Register(e *echo.Echo) {
 	e.GET("/villages/:code", w.page(w.village))
 	e.GET("/visits/:id", w.page(w.visit))
 	e.GET("/activity", w.page(w.activity))
+	e.GET("/services", w.page(w.services))
+	e.GET("/income", w.page(w.income))
+	e.GET("/report", w.page(w.report))
 }

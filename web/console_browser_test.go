@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/tepai/tepai/internal/testenv"
 )
@@ -118,12 +122,17 @@ func TestBrowserCoverageWalk(t *testing.T) {
 		b.screenshots(shots + "visit")
 		for _, pg := range []struct{ name, path string }{
 			{"activity", "/activity?region=330824&year=2025"},
+			{"services", "/services?region=330824&year=2025"},
+			{"income", "/income?region=330824&year=2025"},
+			{"report", "/report?region=330824&year=2025"},
 		} {
 			if res, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(base+pg.path)); err != nil || res.Status != 200 {
 				t.Fatalf("%s: %v %v", pg.path, res, err)
 			}
 			b.screenshots(shots + pg.name)
 		}
+
+		b.printA4(shots + "report")
 
 		b.click(`#signout`)
 		if loc := b.location(base); loc != "/login" {
@@ -191,5 +200,24 @@ func (b *tab) downloadCSV(sel, wantLine string) {
 	}
 	if !strings.Contains(string(body), wantLine) {
 		b.t.Errorf("CSV lacks %q:\n%s", wantLine, body)
+	}
+}
+
+// printA4 prints the current page as the browser would on A4 paper (the
+// print stylesheet) and saves the PDF beside the screenshots.
+func (b *tab) printA4(name string) {
+	b.t.Helper()
+	pdf, err := chromedp.Run(b.ctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		res, err := cdp.Call(ctx, t, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: new(true)})
+		return res.Data, err
+	})
+	if err != nil {
+		b.t.Fatalf("print: %v", err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		b.t.Fatalf("print made no PDF")
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir(b.t), name+"-A4.pdf"), pdf, 0o644); err != nil {
+		b.t.Fatal(err)
 	}
 }

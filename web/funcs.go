@@ -11,15 +11,18 @@ import (
 
 // funcs are the template functions every page may use.
 var funcs = template.FuncMap{
-	"figure":  figure,
-	"num":     formatInt,
-	"pct":     formatRate,
-	"when":    formatTime,
-	"bar":     barWidth,
-	"add":     func(a, b int) int { return a + b },
-	"staticV": func() string { return staticVersion },
-	"dict":    dict,
-	"span":    formatSpan,
+	"figure":   figure,
+	"num":      formatInt,
+	"pct":      formatRate,
+	"when":     formatTime,
+	"bar":      barWidth,
+	"add":      func(a, b int) int { return a + b },
+	"staticV":  func() string { return staticVersion },
+	"dict":     dict,
+	"span":     formatSpan,
+	"figureAs": figureAs,
+	"yuan":     formatYuan,
+	"share":    share,
 }
 
 // figure renders a headline figure: its text as the page shows it and,
@@ -102,4 +105,41 @@ func formatSpan(a, b time.Time) string {
 		return formatTime(a) + "–" + b.In(shanghai).Format("15:04")
 	}
 	return formatTime(a) + " – " + formatTime(b)
+}
+
+// figureAs renders a headline figure whose text is already formatted
+// (money in 元 or 万元, for example).
+func figureAs(name string, raw any, shown string) template.HTML {
+	return template.HTML(fmt.Sprintf(`<span class="fig" data-figure="%s" data-value="%s">%s</span>`,
+		template.HTMLEscapeString(name), template.HTMLEscapeString(fmt.Sprint(raw)), template.HTMLEscapeString(shown)))
+}
+
+// formatYuan shows fen as 元 with two decimals and grouped digits.
+func formatYuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, formatInt(fen/100), fen%100)
+}
+
+// share is a/max as a chart fraction (0 when max is 0).
+func share(a, max any) float64 {
+	x, y := toFloat(a), toFloat(max)
+	if y <= 0 {
+		return 0
+	}
+	return x / y
+}
+
+func toFloat(v any) float64 {
+	switch n := v.(type) {
+	case int64:
+		return float64(n)
+	case int:
+		return float64(n)
+	case float64:
+		return n
+	}
+	return 0
 }
