@@ -69,3 +69,27 @@ func SummarySentences(name string, year int, f *models.SummaryFigures) []string 
 
 // Wan writes fen as 万元 with two decimals, as the work report does.
 func Wan(fen int64) string { return wan(fen) }
+
+// Scope reads the year and region of an evaluation request and checks the
+// caller may read it, or change it when write, as the evaluation
+// endpoints do.
+func (h *Evaluations) Scope(c echo.Context, write bool) (int, string, error) { return h.scope(c, write) }
+
+// ValidateAdjustment checks an evaluation adjustment as POST
+// /evaluations/{year}/adjustments does and returns its points in
+// hundredths and the trimmed reason.
+func ValidateAdjustment(commissionerID string, points *float64, reason string) (int64, string, error) {
+	d := adjustmentDTO{CommissionerID: commissionerID, Points: points, Reason: reason}
+	centi, err := d.validate()
+	return centi, d.Reason, err
+}
+
+// Scorecard returns a commissioner's scorecard of year as GET
+// /me/scorecard answers it, with the region of the evaluation it is from.
+func (h *Evaluations) Scorecard(c echo.Context, year int, commissionerID string) (any, string, error) {
+	sc, err := h.loadScorecard(c, year, commissionerID)
+	if err != nil {
+		return nil, "", err
+	}
+	return sc, sc.RegionCode, nil
+}

@@ -23,6 +23,7 @@ type Console struct {
 	auth    *handlers.Auth
 	stats   *handlers.Stats
 	records *handlers.Records
+	evals   *handlers.Evaluations
 	pages   pages
 	csp     string
 }
@@ -30,7 +31,7 @@ type Console struct {
 // New returns the console over the API's dependencies.
 func New(d handlers.Deps) *Console {
 	return &Console{d: d, auth: handlers.NewAuth(d), stats: handlers.NewStats(d),
-		records: handlers.NewRecords(d.DB), pages: parsePages(), csp: contentPolicy(d.Config.S3)}
+		records: handlers.NewRecords(d.DB), evals: handlers.NewEvaluations(d), pages: parsePages(), csp: contentPolicy(d.Config.S3)}
 }
 
 // prefixes are the paths the console owns besides "/": the API keeps
@@ -68,4 +69,9 @@ func (w *Console) Register(e *echo.Echo) {
 	e.GET("/services", w.page(w.services))
 	e.GET("/income", w.page(w.income))
 	e.GET("/report", w.page(w.report))
+	e.GET("/evaluations/:year", w.page(w.evaluation))
+	e.POST("/evaluations/:year/runs", w.page(w.runEvaluation))
+	e.POST("/evaluations/:year/adjustments", w.page(w.adjustEvaluation))
+	e.POST("/evaluations/:year/lock", w.page(w.lockEvaluation))
+	e.GET("/evaluations/:year/commissioners/:id", w.page(w.scorecard))
 }

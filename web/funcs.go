@@ -23,6 +23,8 @@ var funcs = template.FuncMap{
 	"figureAs": figureAs,
 	"yuan":     formatYuan,
 	"share":    share,
+	"points":   func(centi int64) string { return strconv.FormatFloat(float64(centi)/100, 'f', 2, 64) },
+	"centi":    func(centi int64) string { return strconv.FormatFloat(float64(centi)/100, 'f', -1, 64) },
 }
 
 // figure renders a headline figure: its text as the page shows it and,
