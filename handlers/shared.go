@@ -73,7 +73,9 @@ func Wan(fen int64) string { return wan(fen) }
 // Scope reads the year and region of an evaluation request and checks the
 // caller may read it, or change it when write, as the evaluation
 // endpoints do.
-func (h *Evaluations) Scope(c echo.Context, write bool) (int, string, error) { return h.scope(c, write) }
+func (h *Evaluations) Scope(c echo.Context, write bool) (int, string, error) {
+	return h.scope(c, write)
+}
 
 // ValidateAdjustment checks an evaluation adjustment as POST
 // /evaluations/{year}/adjustments does and returns its points in
