@@ -70,6 +70,8 @@ func (w *Console) Register(e *echo.Echo) {
 	e.GET("/income", w.page(w.income))
 	e.GET("/report", w.page(w.report))
 	e.GET("/evaluations/:year", w.page(w.evaluation))
+	e.GET("/evaluations/:year/rubric", w.page(w.rubricForm))
+	e.POST("/evaluations/:year/rubric", w.page(w.saveRubric))
 	e.POST("/evaluations/:year/runs", w.page(w.runEvaluation))
 	e.POST("/evaluations/:year/adjustments", w.page(w.adjustEvaluation))
 	e.POST("/evaluations/:year/lock", w.page(w.lockEvaluation))
