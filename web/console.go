@@ -19,19 +19,20 @@ var assets embed.FS
 
 // Console serves the web console's pages and static files.
 type Console struct {
-	d       handlers.Deps
-	auth    *handlers.Auth
-	stats   *handlers.Stats
-	records *handlers.Records
-	evals   *handlers.Evaluations
-	pages   pages
-	csp     string
+	d           handlers.Deps
+	auth        *handlers.Auth
+	stats       *handlers.Stats
+	records     *handlers.Records
+	evals       *handlers.Evaluations
+	assignments *handlers.Assignments
+	pages       pages
+	csp         string
 }
 
 // New returns the console over the API's dependencies.
 func New(d handlers.Deps) *Console {
 	return &Console{d: d, auth: handlers.NewAuth(d), stats: handlers.NewStats(d),
-		records: handlers.NewRecords(d.DB), evals: handlers.NewEvaluations(d), pages: parsePages(), csp: contentPolicy(d.Config.S3)}
+		records: handlers.NewRecords(d.DB), evals: handlers.NewEvaluations(d), assignments: handlers.NewAssignments(d), pages: parsePages(), csp: contentPolicy(d.Config.S3)}
 }
 
 // prefixes are the paths the console owns besides "/": the API keeps
@@ -76,4 +77,6 @@ func (w *Console) Register(e *echo.Echo) {
 	e.POST("/evaluations/:year/adjustments", w.page(w.adjustEvaluation))
 	e.POST("/evaluations/:year/lock", w.page(w.lockEvaluation))
 	e.GET("/evaluations/:year/commissioners/:id", w.page(w.scorecard))
+	e.GET("/people", w.page(w.people))
+	e.POST("/people/assignments", w.page(w.assignVillages))
 }

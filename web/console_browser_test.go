@@ -124,6 +124,7 @@ func TestBrowserCoverageWalk(t *testing.T) {
 			{"activity", "/activity?region=330824&year=2025"},
 			{"services", "/services?region=330824&year=2025"},
 			{"income", "/income?region=330824&year=2025"},
+			{"people", "/people?region=330824&township=330824205"},
 			{"report", "/report?region=330824&year=2025"},
 		} {
 			if res, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(base+pg.path)); err != nil || res.Status != 200 {

@@ -38,7 +38,7 @@ type pageFunc func(c echo.Context, v *view) error
 // pages are the parsed templates, one set per page with the layout.
 type pages map[string]*template.Template
 
-var pageNames = []string{"login", "logout", "error", "coverage", "village", "visit", "activity", "services", "income", "report", "evaluation", "scorecard", "rubric"}
+var pageNames = []string{"login", "logout", "error", "coverage", "village", "visit", "activity", "services", "income", "report", "evaluation", "scorecard", "rubric", "people"}
 
 func parsePages() pages {
 	out := pages{}
