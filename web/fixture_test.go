@@ -47,7 +47,7 @@ type fixture struct {
 
 var cst = time.FixedZone("CST", 8*3600)
 
-func newFixture(t *testing.T, env *testenv.Env) *fixture {
+func newFixture(t testing.TB, env *testenv.Env) *fixture {
 	t.Helper()
 	f := &fixture{env: env}
 	f.bureau = env.NewUser(models.RoleBureau, county)
