@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
@@ -92,7 +93,9 @@ func TestBrowserCoverageWalk(t *testing.T) {
 		if loc := b.location(base); !strings.HasPrefix(loc, "/coverage?region=330824&year=") {
 			t.Fatalf("landed at %s", loc)
 		}
+		start := time.Now()
 		b.do("2025", chromedp.Navigate(base+"/coverage?region=330824&year=2025"))
+		t.Logf("county coverage: navigation to figures shown (load event) in %v", time.Since(start))
 		b.checkCoverage(env, f, county)
 		b.screenshots(shots + "coverage-county")
 
