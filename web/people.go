@@ -16,6 +16,7 @@ import (
 // villages at once.
 type peopleData struct {
 	Region        *models.Region
+	Users         []models.User
 	Commissioners []models.Commissioner
 	Teams         []models.TeamView
 	Assignments   []assignmentRow
@@ -51,6 +52,9 @@ func (w *Console) peoplePage(c echo.Context, v *view, status int, alert string) 
 		Assignee: c.FormValue("assignee"), Start: c.FormValue("start_date"), End: c.FormValue("end_date")}
 	var err error
 	if d.Region, err = w.d.DB.GetRegion(ctx, code); err != nil {
+		return err
+	}
+	if d.Users, err = w.d.DB.UsersIn(ctx, p, code, 500); err != nil {
 		return err
 	}
 	if d.Commissioners, _, err = w.d.DB.ListCommissioners(ctx, p, models.CommissionerFilter{Region: code}, "", 500); err != nil {

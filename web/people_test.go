@@ -55,8 +55,18 @@ func TestAssignTownship(t *testing.T) {
 		if r := tw.post("/people?region="+zhongcun, "/people/assignments?region="+zhongcun, form); r.Status != http.StatusForbidden {
 			t.Errorf("township user assigning: %d", r.Status)
 		}
-		if r := tw.get("/people?region=" + zhongcun); r.Status != http.StatusOK || strings.Contains(r.Body, `id="assign-form"`) {
+		r = tw.get("/people?region=" + zhongcun)
+		if r.Status != http.StatusOK || strings.Contains(r.Body, `id="assign-form"`) {
 			t.Errorf("township user's people page: %d", r.Status)
+		}
+		// Users in 中村乡: the township user and commissioner A, not the
+		// county's bureau user nor B of 长虹乡.
+		users := r.Body[strings.Index(r.Body, `id="users"`):]
+		users = users[:strings.Index(users, "</table>")]
+		for id, want := range map[string]bool{f.township.User.ID: true, f.a.User.ID: true, f.bureau.User.ID: false, f.b.User.ID: false} {
+			if strings.Contains(users, `data-code="`+id+`"`) != want {
+				t.Errorf("user %s listed: %v, want %v", id, !want, want)
+			}
 		}
 	})
 }
