@@ -98,7 +98,14 @@ func TestCoverageFiguresMatchAPI(t *testing.T) {
 				}
 			}
 		}
-		r := c.get("/coverage?region=" + zhongcun + "&year=2025")
+		// March and April 2025: 西畈 (5 March) and 树范 (1 April) visited, 3 assigned, of 9.
+		r := c.get("/coverage?region=" + zhongcun + "&from=2025-03-01&to=2025-04-30")
+		var spring struct {
+			Totals map[string]float64 `json:"totals"`
+		}
+		env.Do(http.MethodGet, "/api/v1/stats/coverage?region="+zhongcun+"&from=2025-03-01&to=2025-04-30", f.bureau.Token, nil).Decode(t, &spring)
+		sameFigures(t, "spring", figures(t, r.Body, `class="figures totals"`, "</section>"), spring.Totals, want{9, 3, 2}.figures())
+		r = c.get("/coverage?region=" + zhongcun + "&year=2025")
 		if !strings.Contains(r.Body, `href="/villages/`+xifan+`"`) {
 			t.Error("the township's page does not link its villages")
 		}
@@ -163,5 +170,9 @@ func TestCoverageCSVWithCookie(t *testing.T) {
 	}
 	if !strings.Contains(csv.Body, fmt.Sprintf("%s,西畈村委会,1,1,1", xifan)) {
 		t.Errorf("CSV lacks 西畈's row:\n%s", csv.Body)
+	}
+	xlsx := c.get(strings.ReplaceAll(strings.ReplaceAll(link, "&amp;", "&"), "format=csv", "format=xlsx"))
+	if xlsx.Status != http.StatusOK || !strings.HasPrefix(xlsx.Body, "PK") {
+		t.Errorf("XLSX: %d %s", xlsx.Status, xlsx.Header.Get("Content-Type"))
 	}
 }

@@ -165,6 +165,9 @@ func (w *Console) scorecard(c echo.Context, v *view) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		err = apierr.NotFound()
 	}
+	if e, ok := apierr.As(err); ok && e.Status == http.StatusNotFound && p.CommissionerID == id {
+		return w.render(c, http.StatusOK, "scorecard", v.with(nil)) // its own, not evaluated yet
+	}
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,10 @@ func TestEvaluationRunAdjustLock(t *testing.T) {
 		c := newClient(t, env)
 		c.signIn(f.bureau.User.Phone, f.bureau.Password)
 		page := "/evaluations/2025?region=330824"
+		early := newClient(t, env)
+		if r := early.signIn(f.a.User.Phone, f.a.Password); r.Status != http.StatusOK || !strings.Contains(r.Body, "尚未计算") {
+			t.Errorf("a commissioner before any run: %d at %s", r.Status, r.URL)
+		}
 		if r := c.get(page); r.Status != http.StatusOK || !strings.Contains(r.Body, "尚未计算") {
 			t.Fatalf("before the run: %d", r.Status)
 		}
