@@ -107,3 +107,17 @@ func withCookies(c *client, req *http.Request) *http.Request {
 	}
 	return req
 }
+
+// TestAdminLanding signs the national admin in: with no region of its
+// own it lands on the list of provinces, and picks Zhejiang (33).
+func TestAdminLanding(t *testing.T) {
+	env := testenv.New(t, "sqlite")
+	c := newClient(t, env)
+	r := c.signIn(testenv.AdminPhone, testenv.AdminPassword)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `href="/coverage?region=33"`) {
+		t.Fatalf("admin landing: %d at %s", r.Status, r.URL)
+	}
+	if r := c.get("/coverage?region=33&year=2025"); r.Status != http.StatusOK || !strings.Contains(r.Body, "浙江省") {
+		t.Fatalf("Zhejiang: %d", r.Status)
+	}
+}
