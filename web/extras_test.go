@@ -121,3 +121,22 @@ func TestAdminLanding(t *testing.T) {
 		t.Fatalf("Zhejiang: %d", r.Status)
 	}
 }
+
+// TestCookieReadsOnly checks that the console's cookie signs in the API's
+// reads only: a write with the cookie and no token is 401, so a page of
+// another site cannot make the browser change anything through the API.
+func TestCookieReadsOnly(t *testing.T) {
+	env := testenv.New(t, "sqlite")
+	f := newFixture(t, env)
+	c := newClient(t, env)
+	c.signIn(f.bureau.User.Phone, f.bureau.Password)
+	if r := c.get("/api/v1/me"); r.Status != http.StatusOK {
+		t.Fatalf("GET with the cookie: %d", r.Status)
+	}
+	req, _ := http.NewRequest(http.MethodPost, env.Server.URL+"/api/v1/assignments",
+		strings.NewReader(`{"commissioner_id":"`+f.a.Commissioner.ID+`","village_code":"`+fangcun+`","start_date":"2026-01-01"}`))
+	req.Header.Set("Content-Type", "application/json")
+	if r := c.do(req); r.Status != http.StatusUnauthorized {
+		t.Fatalf("POST with the cookie only: %d", r.Status)
+	}
+}
