@@ -41,19 +41,40 @@ func (h *Assignments) create(c echo.Context) error {
 	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
-	in.VillageCode = strings.TrimSpace(in.VillageCode)
+	a := models.Assignment{CommissionerID: in.CommissionerID, TeamID: in.TeamID, VillageCode: in.VillageCode,
+		StartDate: in.StartDate, EndDate: in.EndDate}
+	if err := h.Assign(c, &a); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, a)
+}
+
+// Check refuses an assignment the caller may not make (403) or that is
+// invalid (422), before anything is stored; the web console checks every
+// village of a bulk assignment with it first.
+func (h *Assignments) Check(c echo.Context, a *models.Assignment) error {
+	p := Caller(c)
+	if p.Role != models.RoleAdmin && p.Role != models.RoleBureau {
+		return apierr.Forbidden()
+	}
+	a.VillageCode = strings.TrimSpace(a.VillageCode)
+	in := assignmentRequest{CommissionerID: a.CommissionerID, TeamID: a.TeamID, VillageCode: a.VillageCode,
+		StartDate: a.StartDate, EndDate: a.EndDate}
 	if err := h.validate(c, in); err != nil {
 		return err
 	}
 	if !p.ManagesPeopleIn(in.VillageCode) {
 		return apierr.Forbidden()
 	}
-	a := models.Assignment{CommissionerID: in.CommissionerID, TeamID: in.TeamID, VillageCode: in.VillageCode,
-		StartDate: in.StartDate, EndDate: in.EndDate}
-	if err := h.d.DB.CreateAssignment(c.Request().Context(), p, RequestID(c), &a); err != nil {
+	return nil
+}
+
+// Assign checks an assignment and stores it with its audit entry.
+func (h *Assignments) Assign(c echo.Context, a *models.Assignment) error {
+	if err := h.Check(c, a); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, a)
+	return h.d.DB.CreateAssignment(c.Request().Context(), Caller(c), RequestID(c), a)
 }
 
 func (h *Assignments) validate(c echo.Context, in assignmentRequest) error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/internal/testenv"
+	"github.com/tepai/tepai/web"
 )
 
 // route is one entry of the server's route table.
@@ -17,11 +18,12 @@ type route struct{ method, path string }
 func (r route) String() string { return r.method + " " + r.path }
 
 // serverRoutes lists the routes the server serves, without Echo's own
-// not-found routes of groups.
+// not-found routes of groups and without the web console's pages, which
+// sign in with a cookie and whose scope the web package's tests check.
 func serverRoutes(e *echo.Echo) []route {
 	var out []route
 	for _, r := range e.Routes() {
-		if r.Method == echo.RouteNotFound || r.Path == "/api/v1" || r.Path == "/api/v1/*" {
+		if r.Method == echo.RouteNotFound || r.Path == "/api/v1" || r.Path == "/api/v1/*" || web.Owns(r.Path) {
 			continue
 		}
 		out = append(out, route{r.Method, r.Path})

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/handlers"
+	"github.com/tepai/tepai/web"
 	"gorm.io/gorm"
 )
 
@@ -91,6 +92,16 @@ func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			h := c.Request().Header.Get(echo.HeaderAuthorization)
 			token, ok := strings.CutPrefix(h, "Bearer ")
+			if (!ok || token == "") && safeMethod(c.Request().Method) {
+				// The console's session cookie reads photos and exports.
+				if p, err := web.SessionPrincipal(c, d.DB); p != nil || err != nil {
+					if err != nil {
+						return err
+					}
+					handlers.SetPrincipal(c, p)
+					return next(c)
+				}
+			}
 			if !ok || token == "" {
 				return apierr.Unauthorized("缺少访问令牌", "missing bearer token")
 			}
@@ -123,3 +134,6 @@ func securityHeaders() echo.MiddlewareFunc {
 		}
 	}
 }
+
+// safeMethod reports whether method only reads (GET, HEAD).
+func safeMethod(method string) bool { return method == http.MethodGet || method == http.MethodHead }

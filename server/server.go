@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tepai/tepai/handlers"
+	"github.com/tepai/tepai/web"
 )
 
 // New returns the HTTP handler of the whole API. reg receives the HTTP
@@ -38,6 +39,7 @@ func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
 	api := e.Group("/api/v1")
 	authed := api.Group("", authenticate(d))
 	registerRoutes(api, authed, d)
+	web.New(d).Register(e)
 	answerMethodNotAllowed(e)
 	return e
 }

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tepai/tepai/handlers"
+	"github.com/tepai/tepai/models"
+)
+
+// reportData is the work report: the figures and sentences of GET
+// /stats/summary, and a coverage and service table per child region.
+type reportData struct {
+	*periodForm
+	Figures   *models.SummaryFigures
+	Sentences []string
+	Wan       map[string]string
+	Children  []reportRow
+}
+
+// reportRow is one child region's line of the report's table.
+type reportRow struct {
+	models.CoverageRow
+	Services models.ServiceFigures
+}
+
+// report shows a region's work report for a year, ready to print on A4.
+func (w *Console) report(c echo.Context, v *view) error {
+	v.Nav, v.Title = "report", v.T("report")
+	ctx := c.Request().Context()
+	f, err := w.readPeriod(c, true)
+	if err != nil {
+		return err
+	}
+	s, err := w.d.DB.Summary(ctx, f.Region.Code, f.Year)
+	if err != nil {
+		return err
+	}
+	d := reportData{periodForm: f, Figures: s, Sentences: handlers.SummarySentences(f.Region.Name, f.Year, s),
+		Wan: map[string]string{"project_funds": handlers.Wan(s.ProjectFundsFen), "income_increase": handlers.Wan(s.IncomeIncreaseFen),
+			"plot_income_increase": handlers.Wan(s.PlotIncomeIncreaseFen)}}
+	if f.Region.Level != models.LevelVillage {
+		cov, err := w.d.DB.Coverage(ctx, f.Region.Code, f.Period)
+		if err != nil {
+			return err
+		}
+		svc, err := w.d.DB.Services(ctx, f.Region.Code, f.Period, models.GroupByRegion)
+		if err != nil {
+			return err
+		}
+		byCode := map[string]models.ServiceFigures{}
+		for _, g := range svc.Groups {
+			byCode[g.Key] = g.ServiceFigures
+		}
+		for _, ch := range cov.Children {
+			d.Children = append(d.Children, reportRow{CoverageRow: ch, Services: byCode[ch.Code]})
+		}
+	}
+	return w.render(c, http.StatusOK, "report", v.with(d))
+}
