@@ -46,8 +46,8 @@ type exportResult struct {
 
 // startExport requests an export and reads its first byte; then, once
 // release is closed, the rest, and counts its data rows.
-func startExport(env *testenv.Env, token, format string, first chan<- error, release <-chan struct{}, out chan<- exportResult) {
-	req, _ := http.NewRequest("GET", env.Server.URL+"/api/v1/visits?format="+format, nil)
+func startExport(ctx context.Context, env *testenv.Env, token, format string, first chan<- error, release <-chan struct{}, out chan<- exportResult) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", env.Server.URL+"/api/v1/visits?format="+format, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := env.Server.Client().Do(req)
 	if err == nil && res.StatusCode != http.StatusOK {
@@ -100,10 +100,17 @@ func TestConcurrentExportsComplete(t *testing.T) {
 		first := make(chan error, users*perUser)
 		out := make(chan exportResult, users*perUser)
 		release := make(chan struct{})
-		for range users {
-			token := env.NewUser(models.RoleBureau, "330824").Token
-			go startExport(env, token, "csv", first, release, out)
-			go startExport(env, token, "xlsx", first, release, out)
+		tokens := make([]string, users)
+		for i := range tokens {
+			tokens[i] = env.NewUser(models.RoleBureau, "330824").Token
+		}
+		// Hanging up ends the exports should they stall, so that the
+		// server can stop.
+		ctx, hangUp := context.WithCancel(context.Background())
+		defer hangUp()
+		for _, token := range tokens {
+			go startExport(ctx, env, token, "csv", first, release, out)
+			go startExport(ctx, env, token, "xlsx", first, release, out)
 		}
 		// A generous bound: each export needs well under a second alone.
 		stalled := time.After(2 * time.Minute)
@@ -114,6 +121,7 @@ func TestConcurrentExportsComplete(t *testing.T) {
 					t.Errorf("export %d: %v", i, err)
 				}
 			case <-stalled:
+				hangUp()
 				close(release)
 				t.Fatalf("only %d of %d exports started within two minutes", i, users*perUser)
 			}
