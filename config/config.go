@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,6 +45,15 @@ type Config struct {
 	// CORSOrigins is the comma-separated list of browser origins (such as
 	// https://app.example.cn) allowed to call the API; empty for none.
 	CORSOrigins string
+	// ReadHeaderTimeout bounds how long a client may take to send a
+	// request's headers; IdleTimeout how long a kept-alive connection may
+	// wait for its next request. Neither cuts a long export or a slow
+	// upload, whose bodies they do not cover.
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+	// DebugAddr, when set, serves net/http/pprof on a listener of its own,
+	// on a loopback address only.
+	DebugAddr string
 }
 
 // S3 configures the MinIO/S3 photo store; it is on when Endpoint is set.
@@ -74,6 +84,9 @@ func Default() Config {
 		LoginWindow:   15 * time.Minute,
 		OrphanGrace:   time.Hour,
 		UploadExpiry:  24 * time.Hour,
+
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 	}
 }
 
@@ -138,6 +151,9 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.UploadExpiry, "upload-expiry", "TEPAI_UPLOAD_EXPIRY", "how long a resumable upload may stay unfinished before it is swept")
 	str(&c.LogLevel, "log-level", "TEPAI_LOG_LEVEL", "debug, info, warn or error")
 	str(&c.CORSOrigins, "cors-origins", "TEPAI_CORS_ORIGINS", "comma-separated browser origins allowed to call the API (CORS); empty for none")
+	dur(&c.ReadHeaderTimeout, "read-header-timeout", "TEPAI_READ_HEADER_TIMEOUT", "time a client may take to send a request's headers")
+	dur(&c.IdleTimeout, "idle-timeout", "TEPAI_IDLE_TIMEOUT", "time a kept-alive connection may wait for its next request")
+	str(&c.DebugAddr, "debug-addr", "TEPAI_DEBUG_ADDR", "loopback address (127.0.0.1:6060) to serve net/http/pprof on; off when empty")
 	if v := getenv("TEPAI_NO_MIGRATE"); v != "" {
 		c.NoMigrate, _ = strconv.ParseBool(v)
 	}
@@ -186,6 +202,12 @@ func (c *Config) Validate() error {
 	if c.BcryptCost < 4 || c.BcryptCost > 31 {
 		errs = append(errs, errors.New("bcrypt cost must be between 4 and 31"))
 	}
+	if c.ReadHeaderTimeout <= 0 || c.IdleTimeout <= 0 {
+		errs = append(errs, errors.New("read-header-timeout and idle-timeout must be positive"))
+	}
+	if c.DebugAddr != "" && !isLoopback(c.DebugAddr) {
+		errs = append(errs, errors.New("debug-addr must be a loopback address such as 127.0.0.1:6060"))
+	}
 	return errors.Join(errs...)
 }
 
@@ -224,4 +246,19 @@ func (c *Config) ResolveJWTSecret(random func([]byte) error) (string, error) {
 		return "", fmt.Errorf("write jwt secret: %w", err)
 	}
 	return secret, nil
+}
+
+// isLoopback says whether addr (host:port) names a loopback IP or
+// localhost: never all interfaces, never a name that may resolve
+// elsewhere.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tepai/tepai/internal/testenv"
 )
 
 // minio is a MinIO server of the test's own, on a free port: it may be
@@ -51,7 +53,7 @@ func minioBinary(t *testing.T) string {
 func startMinio(t *testing.T) *minio {
 	t.Helper()
 	dir := t.TempDir()
-	m := &minio{t: t, bin: minioBinary(t), addr: freeAddr(t), dir: filepath.Join(dir, "data"), log: filepath.Join(dir, "minio.log")}
+	m := &minio{t: t, bin: minioBinary(t), addr: testenv.FreeAddr(t), dir: filepath.Join(dir, "data"), log: filepath.Join(dir, "minio.log")}
 	t.Cleanup(m.stop)
 	m.start()
 	return m
@@ -64,7 +66,7 @@ func (m *minio) start() {
 	if err != nil {
 		m.t.Fatal(err)
 	}
-	cmd := exec.Command(m.bin, "server", "--quiet", "--address", m.addr, "--console-address", freeAddr(m.t), m.dir)
+	cmd := exec.Command(m.bin, "server", "--quiet", "--address", m.addr, "--console-address", testenv.FreeAddr(m.t), m.dir)
 	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+minioUser, "MINIO_ROOT_PASSWORD="+minioPassword)
 	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -99,17 +98,6 @@ func importRegions(t *testing.T, cfg config.Config) {
 	if _, err := db.ImportRegions(context.Background(), testenv.DivisionsDir(), "330824", nil); err != nil {
 		t.Fatalf("import regions: %v", err)
 	}
-}
-
-// freeAddr returns a 127.0.0.1 address with a port nobody listens on.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // env turns cfg into the environment of a tepai process listening on addr.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tepai/tepai/config"
+	"github.com/tepai/tepai/internal/testenv"
 )
 
 // server is one tepai process, restartable on the same address and data.
@@ -26,7 +27,7 @@ type server struct {
 // it is ready.
 func startServer(t *testing.T, cfg config.Config) *server {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testenv.FreeAddr(t)
 	s := &server{t: t, env: env(cfg, addr), URL: "http://" + addr,
 		log: filepath.Join(t.TempDir(), "tepai.log")}
 	t.Cleanup(func() {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/models"
 )
 
 // Formats a list or a report answers in, chosen with ?format=.
@@ -47,6 +49,11 @@ const (
 	ColPercent
 	// ColTime is a time.Time written in Asia/Shanghai.
 	ColTime
+	// ColCoord is a latitude or longitude with six decimals (0.000000).
+	ColCoord
+	// ColNumber holds whole numbers (written as such) and decimals (with
+	// two decimals) in one column, each cell by its value's type.
+	ColNumber
 )
 
 // Column is one column of an export.
@@ -65,22 +72,90 @@ type Rows func(emit func(row ...any) error) error
 // Excel reads Chinese right) or as an Excel workbook, row by row, so that
 // memory stays flat however many rows there are.
 type Exporter struct {
-	// Name is the file name without extension, ASCII.
+	// Name is the file name without extension, ASCII: what, region and
+	// period (see ExportName).
 	Name    string
 	Sheet   string
 	Columns []Column
-}
-
-// Write sends the export in format (FormatCSV or FormatXLSX).
-func (x *Exporter) Write(c echo.Context, format string, rows Rows) error {
-	if format == FormatXLSX {
-		return x.writeXLSX(c, rows)
-	}
-	return x.writeCSV(c, rows)
+	// DB holds the caller's export slots (see models.TakeExportSlot).
+	DB    *models.DB
+	lease *models.ExportLease
 }
 
 func (x *Exporter) disposition(ext string) string {
 	return fmt.Sprintf(`attachment; filename="%s.%s"`, x.Name, ext)
+}
+
+// exportRetry is the Retry-After of an export refused because the caller
+// runs as many as it may: about the time a typical export takes.
+const exportRetry = 10 * time.Second
+
+// Write sends the export in format (FormatCSV or FormatXLSX). The caller
+// must hold one of its export slots for the whole export: when all are
+// taken, the answer is 429 with Retry-After, not a queue. An export that
+// fails after its status went out aborts the connection, so that the
+// client sees a broken transfer rather than a complete-looking file.
+func (x *Exporter) Write(c echo.Context, format string, rows Rows) error {
+	ctx := c.Request().Context()
+	if p := Caller(c); x.DB != nil && p != nil {
+		lease, err := x.DB.TakeExportSlot(ctx, p.UserID)
+		if err != nil {
+			return err
+		}
+		if lease == nil {
+			return apierr.RateLimited(exportRetry)
+		}
+		x.lease = lease
+		defer func() {
+			if err := lease.Release(ctx); err != nil {
+				Logger(c).Error("release export slot", "err", err)
+			}
+		}()
+	}
+	var err error
+	if format == FormatXLSX {
+		err = x.writeXLSX(c, rows)
+	} else {
+		err = x.writeCSV(c, rows)
+	}
+	if err != nil && c.Response().Committed {
+		Logger(c).Error("export cut short; aborting the connection", "export", x.Name, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return err
+}
+
+// Renew keeps the export's slot while it runs; exports that take long
+// call it between pages.
+func (x *Exporter) Renew(ctx context.Context) error {
+	if x.lease == nil {
+		return nil
+	}
+	return x.lease.Renew(ctx)
+}
+
+// ExportName names an export file (without extension) by what it holds,
+// its region and its period, given as inclusive YYYY-MM-DD dates:
+// visits-330824-2024 for a calendar year, visits-330824-20240301-20240630
+// for other periods; a region or a bound the export has not is left out
+// (visits-330824-from20240301).
+func ExportName(what, region, first, last string) string {
+	name := what
+	if region != "" {
+		name += "-" + region
+	}
+	compact := func(d string) string { return strings.ReplaceAll(d, "-", "") }
+	switch {
+	case first == "" && last == "":
+		return name
+	case first == "":
+		return name + "-to" + compact(last)
+	case last == "":
+		return name + "-from" + compact(first)
+	case len(first) == 10 && first[:4] == last[:4] && first[4:] == "-01-01" && last[4:] == "-12-31":
+		return name + "-" + first[:4]
+	}
+	return name + "-" + compact(first) + "-" + compact(last)
 }
 
 // csvFlushEvery is how many rows go out between flushes to the client.
@@ -148,9 +223,11 @@ func csvValue(kind ColumnKind, v any) string {
 		return csvValue(kind, *t)
 	case float64:
 		switch kind {
+		case ColCoord:
+			return strconv.FormatFloat(t, 'f', 6, 64)
 		case ColPercent:
 			return strconv.FormatFloat(t*100, 'f', 2, 64) + "%"
-		case ColDecimal:
+		case ColDecimal, ColNumber:
 			return strconv.FormatFloat(t, 'f', 2, 64)
 		}
 		return strconv.FormatFloat(t, 'f', -1, 64)

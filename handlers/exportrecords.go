@@ -22,7 +22,7 @@ func (h *RecordHandlers) exportRecords(c echo.Context, sp *spec, format string, 
 	for i, f := range fields {
 		cols[i] = Column{Title: f, Width: 16}
 	}
-	x := &Exporter{Name: sp.typ + "s", Sheet: sp.typ, Columns: cols}
+	x := &Exporter{Name: exportFileName(c, sp.typ+"s", q), Sheet: sp.typ, Columns: cols, DB: h.r.db}
 	return x.Write(c, format, func(emit func(...any) error) error {
 		q.page = Page{Limit: exportBatch}
 		for {
@@ -41,6 +41,9 @@ func (h *RecordHandlers) exportRecords(c echo.Context, sp *spec, format string, 
 			}
 			if next == "" {
 				return nil
+			}
+			if err := x.Renew(c.Request().Context()); err != nil {
+				return err
 			}
 			q.page.Cursor = next
 		}

@@ -55,6 +55,10 @@ func (x *Exporter) fillSheet(f *excelize.File, sw *excelize.StreamWriter, rows R
 	if err != nil {
 		return err
 	}
+	whole, err := f.NewStyle(&excelize.Style{NumFmt: 3})
+	if err != nil {
+		return fmt.Errorf("column style: %w", err)
+	}
 	n := 1
 	cells := make([]any, len(x.Columns))
 	err = rows(func(row ...any) error {
@@ -67,7 +71,11 @@ func (x *Exporter) fillSheet(f *excelize.File, sw *excelize.StreamWriter, rows R
 			if i < len(row) {
 				v = xlsxValue(row[i])
 			}
-			cells[i] = excelize.Cell{StyleID: styles[i], Value: v}
+			style := styles[i]
+			if x.Columns[i].Kind == ColNumber && isWhole(v) {
+				style = whole
+			}
+			cells[i] = excelize.Cell{StyleID: style, Value: v}
 		}
 		return sw.SetRow(fmt.Sprintf("A%d", n), cells)
 	})
@@ -94,10 +102,12 @@ func (x *Exporter) prepareSheet(f *excelize.File, sw *excelize.StreamWriter) ([]
 	if err != nil {
 		return nil, fmt.Errorf("header style: %w", err)
 	}
-	timeFmt := "yyyy-mm-dd hh:mm:ss"
+	timeFmt, coordFmt := "yyyy-mm-dd hh:mm:ss", "0.000000"
 	byKind := map[ColumnKind]*excelize.Style{
 		ColInt:     {NumFmt: 3},
 		ColDecimal: {NumFmt: 4},
+		ColNumber:  {NumFmt: 4},
+		ColCoord:   {CustomNumFmt: &coordFmt},
 		ColPercent: {NumFmt: 10},
 		ColTime:    {CustomNumFmt: &timeFmt},
 	}
@@ -147,4 +157,13 @@ func xlsxValue(v any) any {
 		return strings.Join(t, "、")
 	}
 	return v
+}
+
+// isWhole says whether a cell value is an integer type.
+func isWhole(v any) bool {
+	switch v.(type) {
+	case int, int32, int64:
+		return true
+	}
+	return false
 }

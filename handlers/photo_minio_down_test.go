@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -38,23 +37,14 @@ func startMinIO(t *testing.T) *ownMinIO {
 	if _, err := os.Stat(bin); err != nil {
 		t.Skip("no minio binary (set TEPAI_TEST_MINIO_BIN)")
 	}
-	m := &ownMinIO{t: t, bin: bin, dir: t.TempDir(), addr: freeAddr(t)}
+	m := &ownMinIO{t: t, bin: bin, dir: t.TempDir(), addr: testenv.FreeAddr(t)}
 	m.start()
 	t.Cleanup(m.stop)
 	return m
 }
 
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 func (m *ownMinIO) start() {
-	m.cmd = exec.Command(m.bin, "server", "--quiet", "--address", m.addr, "--console-address", freeAddr(m.t), m.dir)
+	m.cmd = exec.Command(m.bin, "server", "--quiet", "--address", m.addr, "--console-address", testenv.FreeAddr(m.t), m.dir)
 	m.cmd.Env = append(os.Environ(), "MINIO_ROOT_USER=tepaitest", "MINIO_ROOT_PASSWORD=tepaitest-secret")
 	if err := m.cmd.Start(); err != nil {
 		m.t.Fatalf("start minio: %v", err)

@@ -179,6 +179,7 @@ func TestPhotos(t *testing.T) {
 			{"visit flags", testVisitPhotoFlags},
 			{"time tolerance", testPhotoTimeTolerance},
 			{"tus resumes", testTusUploadResumes},
+			{"tus interrupted often", testTusInterruptedOften},
 			{"tus lock of a crashed replica", testTusLockOfACrashedReplica},
 			{"tus refusals", testTusUploadRefusals},
 			{"openapi", testPhotoResponsesMatchOpenAPI},

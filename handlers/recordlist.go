@@ -23,11 +23,11 @@ func (h *RecordHandlers) list(sp *spec) echo.HandlerFunc {
 		}
 		switch {
 		case format != FormatJSON && sp.typ == "visit":
-			db, err := h.r.listQuery(c.Request().Context(), Caller(c), sp, q)
+			db, err := h.r.listRows(c.Request().Context(), Caller(c), sp, q)
 			if err != nil {
 				return err
 			}
-			return ExportVisits(c, h.r.db, format, "visits", db)
+			return ExportVisits(c, h.r.db, format, exportFileName(c, sp.typ+"s", q), db)
 		case format != FormatJSON:
 			return h.exportRecords(c, sp, format, q)
 		}
@@ -72,4 +72,15 @@ func parseListQuery(c echo.Context, sp *spec) (listQuery, error) {
 		}
 	}
 	return q, nil
+}
+
+// exportFileName names a list's export by its records, region and period:
+// the region filter, else the caller's own region, and the period filter.
+func exportFileName(c echo.Context, what string, q listQuery) string {
+	region := q.region
+	if p := Caller(c); region == "" && p != nil && p.Role != models.RoleCommissioner {
+		region = p.RegionCode
+	}
+	first, last := PeriodDates(q.from, q.to)
+	return ExportName(what, region, first, last)
 }

@@ -128,6 +128,16 @@ func (r *Records) list(ctx context.Context, p *models.Principal, sp *spec, q lis
 // listQuery selects every record of sp that p may see and q's filters
 // keep, newest first: a list's pages and its exports read the same rows.
 func (r *Records) listQuery(ctx context.Context, p *models.Principal, sp *spec, q listQuery) (*gorm.DB, error) {
+	db, err := r.listRows(ctx, p, sp, q)
+	if err != nil {
+		return nil, err
+	}
+	return db.Order(sp.orderCol + " DESC").Order("id DESC"), nil
+}
+
+// listRows is listQuery without an order, for exports that page on the
+// list's keyset themselves.
+func (r *Records) listRows(ctx context.Context, p *models.Principal, sp *spec, q listQuery) (*gorm.DB, error) {
 	db := r.db.WithContext(ctx).Model(sp.newModel())
 	var err error
 	if sp.parent != nil {
@@ -135,7 +145,7 @@ func (r *Records) listQuery(ctx context.Context, p *models.Principal, sp *spec, 
 	} else if db, err = r.listScope(ctx, p, sp, db); err != nil {
 		return nil, err
 	}
-	return r.listFilters(sp, db, q).Order(sp.orderCol + " DESC").Order("id DESC"), nil
+	return r.listFilters(sp, db, q), nil
 }
 
 // listScope limits a list to what p may see.

@@ -3,7 +3,6 @@ package handlers
 import (
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -136,7 +135,7 @@ func (r *statsRequest) ref() RegionRef {
 
 // fileName names an export: what, region and period.
 func (r *statsRequest) fileName(what string) string {
-	return fmt.Sprintf("%s-%s-%s-%s", what, r.region.Code, strings.ReplaceAll(r.period.From, "-", ""), strings.ReplaceAll(r.period.To, "-", ""))
+	return ExportName(what, r.region.Code, r.period.From, r.period.To)
 }
 
 // gapCursor and parseGapCursor wrap the last village code of a page as an

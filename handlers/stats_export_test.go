@@ -49,7 +49,7 @@ func wantRow(t *testing.T, what string, got []string, want ...string) {
 
 // checkCSV reads the fixture back through the CSV exports.
 func (f *fixture) checkCSV(t *testing.T) {
-	rows := f.csv(t, f.bureau, "/api/v1/stats/services?region=330824&year=2024&format=csv", "services-by-region-330824-20240101-20241231.csv")
+	rows := f.csv(t, f.bureau, "/api/v1/stats/services?region=330824&year=2024&format=csv", "services-by-region-330824-2024.csv")
 	if len(rows) != 1+14+1 {
 		t.Fatalf("services rows: %d", len(rows))
 	}
@@ -58,7 +58,7 @@ func (f *fixture) checkCSV(t *testing.T) {
 	wantRow(t, "华埠镇", rows[6], "330824115", "华埠镇", "5", "4", "1", "50", "1", "12.50", "2", "2", "20", "17")
 	wantRow(t, "合计", rows[15], "330824", "开化县合计", "9", "6", "3", "105", "2", "20.50", "5", "3", "26", "35")
 
-	rows = f.csv(t, f.bureau, "/api/v1/stats/coverage?region=330824&year=2024&format=csv", "coverage-330824-20240101-20241231.csv")
+	rows = f.csv(t, f.bureau, "/api/v1/stats/coverage?region=330824&year=2024&format=csv", "coverage-330824-2024.csv")
 	if len(rows) != 16 {
 		t.Fatalf("coverage rows: %d", len(rows))
 	}
@@ -66,19 +66,19 @@ func (f *fixture) checkCSV(t *testing.T) {
 	wantRow(t, "何田乡", rows[11], "330824208", "何田乡", "10", "3", "1", "30.00%", "10.00%")
 	wantRow(t, "合计", rows[15], "330824", "开化县合计", "255", "5", "5", "1.96%", "1.96%")
 
-	rows = f.csv(t, f.hetian, "/api/v1/stats/coverage/gaps?year=2024&kind=unassigned&format=csv", "unassigned-330824208-20240101-20241231.csv")
+	rows = f.csv(t, f.hetian, "/api/v1/stats/coverage/gaps?year=2024&kind=unassigned&format=csv", "unassigned-330824208-2024.csv")
 	if len(rows) != 1+7 {
 		t.Fatalf("gap rows: %d", len(rows))
 	}
 	wantRow(t, "gap", rows[1], "330824208203", "禾丰村委会", "330824208", "何田乡")
-	rows = f.csv(t, f.bureau, "/api/v1/stats/coverage/gaps?region=330824&year=2024&kind=unvisited&format=csv", "unvisited-330824-20240101-20241231.csv")
+	rows = f.csv(t, f.bureau, "/api/v1/stats/coverage/gaps?region=330824&year=2024&kind=unvisited&format=csv", "unvisited-330824-2024.csv")
 	if len(rows) != 1+250 {
 		t.Fatalf("unvisited rows: %d", len(rows))
 	}
-	rows = f.csv(t, f.bureau, "/api/v1/stats/income?year=2024&format=csv", "income-330824-20240101-20241231.csv")
+	rows = f.csv(t, f.bureau, "/api/v1/stats/income?year=2024&format=csv", "income-330824-2024.csv")
 	wantRow(t, "income", rows[1], "330824", "开化县", "2024", "4", "3", "9000.00", "2250.00", "17766.64")
 	rows = f.csv(t, f.bureau, "/api/v1/stats/summary?year=2024&format=csv", "summary-330824-2024.csv")
-	wantRow(t, "summary", findRow(rows, "实用技术培训"), "实用技术培训", "3.00", "期", "全年共举办实用技术培训3期，培训农民105人次。")
+	wantRow(t, "summary", findRow(rows, "实用技术培训"), "实用技术培训", "3", "期", "全年共举办实用技术培训3期，培训农民105人次。")
 	wantRow(t, "summary", findRow(rows, "项目资金"), "项目资金", "417.56", "万元", "")
 }
 
@@ -110,7 +110,7 @@ func (f *fixture) workbook(t *testing.T, path, file, sheet string) (*excelize.Fi
 // number formats, column widths.
 func (f *fixture) checkXLSX(t *testing.T) {
 	x, rows := f.workbook(t, "/api/v1/stats/services?region=330824&year=2024&format=xlsx&group_by=month",
-		"services-by-month-330824-20240101-20241231.xlsx", "服务成效")
+		"services-by-month-330824-2024.xlsx", "服务成效")
 	if len(rows) != 1+12+1 {
 		t.Fatalf("services rows: %d", len(rows))
 	}
@@ -130,7 +130,7 @@ func (f *fixture) checkXLSX(t *testing.T) {
 	if w, err := x.GetColWidth("服务成效", "B"); err != nil || w != 20 {
 		t.Errorf("column B width: %v %v", w, err)
 	}
-	x, rows = f.workbook(t, "/api/v1/stats/coverage?region=330824&year=2024&format=xlsx", "coverage-330824-20240101-20241231.xlsx", "村级覆盖")
+	x, rows = f.workbook(t, "/api/v1/stats/coverage?region=330824&year=2024&format=xlsx", "coverage-330824-2024.xlsx", "村级覆盖")
 	wantRow(t, "何田乡", rows[11], "330824208", "何田乡", "10", "3", "1", "0.3", "0.1")
 	if id, _ := x.GetCellStyle("村级覆盖", "F12"); id == 0 {
 		t.Error("rates have no percent format")
@@ -138,7 +138,7 @@ func (f *fixture) checkXLSX(t *testing.T) {
 		t.Errorf("rate format %d", st.NumFmt)
 	}
 	_, rows = f.workbook(t, "/api/v1/stats/coverage/gaps?region=330824&year=2024&kind=unassigned&format=xlsx",
-		"unassigned-330824-20240101-20241231.xlsx", "未联系村")
+		"unassigned-330824-2024.xlsx", "未联系村")
 	if len(rows) != 1+250 || rows[1][0] != "330824106200" {
 		t.Errorf("unassigned rows: %d %v", len(rows), rows[1])
 	}

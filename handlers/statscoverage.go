@@ -36,7 +36,7 @@ func (h *Stats) coverage(c echo.Context) error {
 		return c.JSON(http.StatusOK, coverageResponse{Region: req.ref(), From: req.period.From, To: req.period.To,
 			Totals: cov.Totals, Children: cov.Children})
 	}
-	x := &Exporter{Name: req.fileName("coverage"), Sheet: "村级覆盖", Columns: coverageColumns}
+	x := &Exporter{Name: req.fileName("coverage"), Sheet: "村级覆盖", Columns: coverageColumns, DB: h.d.DB}
 	rows := append(cov.Children, models.CoverageRow{Code: req.region.Code, Name: req.region.Name + "合计", CoverageFigures: cov.Totals})
 	return x.Write(c, req.format, func(emit func(...any) error) error {
 		for _, r := range rows {
@@ -63,7 +63,7 @@ func (h *Stats) gaps(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if req.format != FormatJSON {
-		x := &Exporter{Name: req.fileName(kind), Sheet: gapSheet[kind], Columns: gapColumns}
+		x := &Exporter{Name: req.fileName(kind), Sheet: gapSheet[kind], Columns: gapColumns, DB: h.d.DB}
 		return x.Write(c, req.format, func(emit func(...any) error) error {
 			return h.d.DB.EachCoverageGap(ctx, req.region.Code, req.period, kind, func(g models.GapVillage) error {
 				return emit(g.Code, g.Name, g.ParentCode, g.ParentName)

@@ -47,7 +47,7 @@ func (h *Stats) services(c echo.Context) error {
 		return c.JSON(http.StatusOK, servicesResponse{Region: req.ref(), From: req.period.From, To: req.period.To,
 			GroupBy: groupBy, Totals: s.Totals, Groups: append([]models.ServiceGroup{}, s.Groups...)})
 	}
-	x := &Exporter{Name: req.fileName("services-by-" + groupBy), Sheet: "服务成效", Columns: servicesColumns}
+	x := &Exporter{Name: req.fileName("services-by-" + groupBy), Sheet: "服务成效", Columns: servicesColumns, DB: h.d.DB}
 	rows := append(s.Groups, models.ServiceGroup{Key: req.region.Code, Name: req.region.Name + "合计", ServiceFigures: s.Totals})
 	return x.Write(c, req.format, func(emit func(...any) error) error {
 		for _, g := range rows {
@@ -69,7 +69,7 @@ type incomeResponse struct {
 }
 
 var incomeColumns = []Column{
-	{Title: "区划代码", Width: 14}, {Title: "名称", Width: 20}, {Title: "年度", Kind: ColInt},
+	{Title: "区划代码", Width: 14}, {Title: "名称", Width: 20}, {Title: "年度"},
 	{Title: "服务农户（户）", Kind: ColInt}, {Title: "增收农户（户）", Kind: ColInt},
 	{Title: "农户增收总额（元）", Kind: ColDecimal}, {Title: "户均增收（元）", Kind: ColDecimal},
 	{Title: "示范基地带动增收（元）", Kind: ColDecimal},
@@ -88,7 +88,7 @@ func (h *Stats) income(c echo.Context) error {
 	if req.format == FormatJSON {
 		return c.JSON(http.StatusOK, incomeResponse{Region: req.ref(), Year: year, IncomeFigures: f})
 	}
-	x := &Exporter{Name: req.fileName("income"), Sheet: "农民增收", Columns: incomeColumns}
+	x := &Exporter{Name: req.fileName("income"), Sheet: "农民增收", Columns: incomeColumns, DB: h.d.DB}
 	return x.Write(c, req.format, func(emit func(...any) error) error {
 		return emit(req.region.Code, req.region.Name, year, f.Households, f.HouseholdsIncreased,
 			yuan(f.IncomeIncreaseFen), yuan(f.AvgIncreaseFen), yuan(f.PlotIncomeIncreaseFen))

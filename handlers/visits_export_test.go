@@ -31,7 +31,7 @@ func TestVisitListExports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != 1+2 || rows[1][3] != villageA || rows[2][3] != villageA2 {
+		if len(rows) != 1+2 || rows[1][4] != villageA || rows[2][4] != villageA2 {
 			t.Fatalf("township csv rows: %q", rows)
 		}
 
@@ -45,7 +45,7 @@ func TestVisitListExports(t *testing.T) {
 		defer x.Close()
 		sheet := x.GetSheetName(0)
 		got, err := x.GetRows(sheet)
-		if err != nil || len(got) != 1+1 || got[1][3] != villageB {
+		if err != nil || len(got) != 1+1 || got[1][4] != villageB {
 			t.Fatalf("bureau xlsx rows: %q %v", got, err)
 		}
 

@@ -14,15 +14,59 @@ const visitExportColumns = "visits.id, visits.commissioner_id, visits.village_co
 	"visits.category, visits.crops, visits.problem, visits.advice, visits.farmers_served, visits.leaflets, " +
 	"visits.technologies, visits.varieties, visits.lat, visits.lng, visits.accuracy_m, visits.flags, visits.notes"
 
-// EachVisit calls fn for every visit q selects, in the order q gives (with
-// none, the order the database stores them in, the fastest): q is a query
-// on visits, scoped and filtered by the caller. It reads them as one stream,
-// holding one row at a time, and fills the fields an export shows (not the
-// version, timestamps, household ids or device time), scanning columns
-// directly: it is on the path of million-row exports.
-func (db *DB) EachVisit(q *gorm.DB, fn func(*Visit) error) error {
-	_, err := scanVisits(q.Session(&gorm.Session{}).Model(&Visit{}).Select(visitExportColumns), fn)
-	return err
+// VisitPages calls fn with every visit q selects, newest first (by start,
+// then id), size at a time: q is a query on visits, scoped and filtered by
+// the caller, without an order. Each page is one query on the list's
+// keyset whose rows are read and closed before fn runs, so an export holds
+// no connection while it loads names or writes to its client, however
+// many run at once and however small the pool. It fills the fields an
+// export shows (not the version, timestamps, household ids or device
+// time), scanning columns directly: it is on the path of million-row
+// exports.
+func (db *DB) VisitPages(q *gorm.DB, size int, fn func([]*Visit) error) error {
+	var last *Visit
+	for {
+		page := q.Session(&gorm.Session{}).Model(&Visit{}).Select(visitExportColumns)
+		if last != nil {
+			page = page.Where("(visits.started_at < ? OR (visits.started_at = ? AND visits.id < ?))", last.StartedAt, last.StartedAt, last.ID)
+		}
+		visits := make([]*Visit, 0, size)
+		_, err := scanVisits(page.Order("visits.started_at DESC").Order("visits.id DESC").Limit(size), func(v *Visit) error {
+			visits = append(visits, v)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(visits) > 0 {
+			if err := fn(visits); err != nil {
+				return err
+			}
+		}
+		if len(visits) < size {
+			return nil
+		}
+		last = visits[len(visits)-1]
+	}
+}
+
+// VisitPhotoCounts returns how many live photos each of the visits has
+// (visits without any are absent).
+func (db *DB) VisitPhotoCounts(ctx context.Context, visitIDs []string) (map[string]int, error) {
+	var rows []struct {
+		OwnerID string
+		N       int
+	}
+	err := db.WithContext(ctx).Model(&Photo{}).Select("owner_id, COUNT(*) AS n").
+		Where("owner_type = ? AND owner_id IN ?", "visit", visitIDs).Group("owner_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count visit photos: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.OwnerID] = r.N
+	}
+	return out, nil
 }
 
 // scanVisits runs the query and calls fn for each visit, returning how

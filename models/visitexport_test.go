@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -9,10 +10,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// TestEachVisit streams thousands of visits, many starting at the same
-// instant, and expects each live one in the county once, in the order
-// asked for.
-func TestEachVisit(t *testing.T) {
+// TestVisitPages reads thousands of visits, seven starting at each
+// instant, in pages whose bounds fall inside runs of equal starts, and
+// expects each live one in the county once, newest first, in full pages
+// but the last.
+func TestVisitPages(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		c := env.NewUser(models.RoleCommissioner, "330824115").Commissioner
 		start := time.Date(2024, 5, 1, 2, 0, 0, 0, time.UTC)
@@ -35,23 +37,32 @@ func TestEachVisit(t *testing.T) {
 		}
 		seen := map[string]bool{}
 		var prev *models.Visit
-		q := models.InRegion(db.Model(&models.Visit{}), "village_code", "330824").Order("started_at, id")
-		err := db.EachVisit(q, func(v *models.Visit) error {
-			if seen[v.ID] {
-				t.Fatalf("visit %s twice", v.ID)
+		q := models.InRegion(db.Model(&models.Visit{}), "village_code", "330824")
+		var sizes []int
+		err := db.VisitPages(q, 500, func(page []*models.Visit) error {
+			sizes = append(sizes, len(page))
+			for _, v := range page {
+				if seen[v.ID] {
+					t.Fatalf("visit %s twice", v.ID)
+				}
+				seen[v.ID] = true
+				if prev != nil && (v.StartedAt.After(prev.StartedAt) || v.StartedAt.Equal(prev.StartedAt) && v.ID > prev.ID) {
+					t.Fatalf("out of order: %v %s after %v %s", v.StartedAt, v.ID, prev.StartedAt, prev.ID)
+				}
+				prev = v
 			}
-			seen[v.ID] = true
-			if prev != nil && (v.StartedAt.Before(prev.StartedAt) || v.StartedAt.Equal(prev.StartedAt) && v.ID < prev.ID) {
-				t.Fatalf("out of order: %v %s after %v %s", v.StartedAt, v.ID, prev.StartedAt, prev.ID)
-			}
-			prev = v
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := 4500 - 450 - 1; len(seen) != want {
+		// 4500 - 450 in the other county - 1 deleted = 4049: eight pages
+		// of 500 and one of 49.
+		if want := 4049; len(seen) != want {
 			t.Errorf("read %d visits, want %d", len(seen), want)
+		}
+		if want := []int{500, 500, 500, 500, 500, 500, 500, 500, 49}; !slices.Equal(sizes, want) {
+			t.Errorf("pages of %v, want %v", sizes, want)
 		}
 	})
 }

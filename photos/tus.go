@@ -91,7 +91,8 @@ func s3Client(c config.S3) *s3.Client {
 // must be a photo's. It hands the underlying store a context of its own
 // (see detach).
 type guardedStore struct {
-	b *tusBackend
+	b     *tusBackend
+	locks *dbLocker
 }
 
 func (g guardedStore) NewUpload(ctx context.Context, info handler.FileInfo) (handler.Upload, error) {
@@ -122,7 +123,7 @@ func (g guardedStore) GetUpload(ctx context.Context, id string) (handler.Upload,
 	if c == nil || info.MetaData[metaUser] != c.p.UserID || (!info.SizeIsDeferred && info.Offset == info.Size) {
 		return nil, handler.ErrNotFound
 	}
-	return &guardedUpload{inner: u, g: g}, nil
+	return &guardedUpload{inner: u, g: g, id: id}, nil
 }
 
 func (g guardedStore) AsTerminatableUpload(u handler.Upload) handler.TerminatableUpload {
@@ -133,12 +134,17 @@ func (g guardedStore) AsTerminatableUpload(u handler.Upload) handler.Terminatabl
 type guardedUpload struct {
 	inner handler.Upload
 	g     guardedStore
+	// id is the upload's id, known from GetUpload or the first GetInfo.
+	id string
 }
 
 // WriteChunk refuses, with 415 and before storing a byte, an upload whose
 // first bytes are not a JPEG, PNG, WebP or HEIC. (A first chunk too short
 // to tell is let through; the check of the finished upload catches it.)
 func (u *guardedUpload) WriteChunk(ctx context.Context, offset int64, src io.Reader) (int64, error) {
+	if u.g.locks != nil && u.id != "" {
+		u.g.locks.arm(u.id)
+	}
 	if offset == 0 {
 		head := make([]byte, sniffLen)
 		n, _ := io.ReadFull(src, head)
@@ -155,7 +161,11 @@ func (u *guardedUpload) WriteChunk(ctx context.Context, offset int64, src io.Rea
 func (u *guardedUpload) GetInfo(ctx context.Context) (handler.FileInfo, error) {
 	ctx, done := detach(ctx)
 	defer done()
-	return u.inner.GetInfo(ctx)
+	info, err := u.inner.GetInfo(ctx)
+	if err == nil && u.id == "" {
+		u.id = info.ID
+	}
+	return info, err
 }
 
 func (u *guardedUpload) GetReader(ctx context.Context) (io.ReadCloser, error) {
@@ -197,10 +207,11 @@ func (s *Service) TusHandler() (http.Handler, error) {
 		return nil, errNoUploadsStore
 	}
 	composer := handler.NewStoreComposer()
-	g := guardedStore{b: b}
+	locks := newDBLocker(s.db)
+	g := guardedStore{b: b, locks: locks}
 	composer.UseCore(g)
 	composer.UseTerminater(g)
-	composer.UseLocker(newDBLocker(s.db))
+	composer.UseLocker(locks)
 	h, err := handler.NewHandler(handler.Config{
 		StoreComposer:             composer,
 		BasePath:                  UploadsPath,

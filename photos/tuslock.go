@@ -28,16 +28,33 @@ const (
 // per upload in the database, renewed while its request runs. A request
 // waiting for a lock held in the same process asks the holder to let go
 // (tusd then stops the holder's request), as tusd's memory locker does.
+//
+// It asks only a holder whose request has started writing its chunk (see
+// arm). tusd v2.9.2 sets the request's body reader in writeChunk without
+// synchronisation, while the goroutine that closes the body when a lock
+// release is requested reads it (github.com/tus/tusd/issues/1192, still
+// open, no release fixes it): asking before writeChunk has set the body
+// is a data race. The upload's WriteChunk runs on the request's goroutine
+// after the body is set, and arms the release under mu, so every request
+// to let go happens after the body was set.
 type dbLocker struct {
 	db   *models.DB
 	host string
 	mu   sync.Mutex
-	held map[string]func() // upload id → the local holder's requestUnlock
+	held map[string]*holder // upload id → the local holder
+}
+
+// holder is the request of this process that holds an upload's lock.
+type holder struct {
+	requestUnlock func()
+	// armed is set once the request writes its chunk: from then on it may
+	// be asked to let go.
+	armed bool
 }
 
 func newDBLocker(db *models.DB) *dbLocker {
 	host, _ := os.Hostname()
-	return &dbLocker{db: db, host: host, held: map[string]func(){}}
+	return &dbLocker{db: db, host: host, held: map[string]*holder{}}
 }
 
 // NewLock returns an unlocked lock on upload id.
@@ -58,7 +75,6 @@ func (k *dbLock) Lock(ctx context.Context, requestUnlock func()) error {
 	ctx, done := detach(ctx)
 	defer done()
 	k.token = k.l.host + "/" + uuid.NewString()
-	asked := false
 	for {
 		ok, err := k.l.db.TryLockUpload(ctx, k.id, k.token, uploadLease)
 		if err != nil {
@@ -68,10 +84,8 @@ func (k *dbLock) Lock(ctx context.Context, requestUnlock func()) error {
 			k.hold(requestUnlock)
 			return nil
 		}
-		if !asked {
-			k.l.askRelease(k.id)
-			asked = true
-		}
+		// Asked on every try: the holder may become armed only later.
+		k.l.askRelease(k.id)
 		select {
 		case <-ctx.Done():
 			// Another request (or a crashed replica, until its lease
@@ -85,7 +99,7 @@ func (k *dbLock) Lock(ctx context.Context, requestUnlock func()) error {
 // hold registers the local holder and renews the lease until Unlock.
 func (k *dbLock) hold(requestUnlock func()) {
 	k.l.mu.Lock()
-	k.l.held[k.id] = requestUnlock
+	k.l.held[k.id] = &holder{requestUnlock: requestUnlock}
 	k.l.mu.Unlock()
 	ctx, stop := context.WithCancel(context.Background())
 	k.stop, k.done = stop, make(chan struct{})
@@ -118,11 +132,22 @@ func (k *dbLock) Unlock() error {
 	return k.l.db.UnlockUpload(ctx, k.id, k.token)
 }
 
+// arm lets the local holder of upload id be asked to let go; the holder's
+// request calls it from WriteChunk, after tusd has set its body reader.
+func (l *dbLocker) arm(id string) {
+	l.mu.Lock()
+	if h := l.held[id]; h != nil {
+		h.armed = true
+	}
+	l.mu.Unlock()
+}
+
+// askRelease asks the local holder of upload id to let go, once it is
+// armed. The call is made under mu, so that it is ordered after arm.
 func (l *dbLocker) askRelease(id string) {
 	l.mu.Lock()
-	fn := l.held[id]
-	l.mu.Unlock()
-	if fn != nil {
-		fn()
+	defer l.mu.Unlock()
+	if h := l.held[id]; h != nil && h.armed {
+		h.requestUnlock()
 	}
 }

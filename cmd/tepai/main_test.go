@@ -55,6 +55,10 @@ func TestCommandErrors(t *testing.T) {
 		{"regions", "import"},                     // no --dir
 		{"serve", "--addr", ""},                   // invalid configuration
 		{"serve", "--admin-phone", "13800000000"}, // phone without password
+		{"serve", "--debug-addr", ":6060"},        // profiles on every interface
+		{"serve", "--debug-addr", "0.0.0.0:6060"},
+		{"serve", "--debug-addr", "192.168.1.5:6060"},
+		{"serve", "--read-header-timeout", "0s"},
 		{"migrate", "extra"},
 	} {
 		if err := run(args, io.Discard, io.Discard); err == nil {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tepai/tepai/config"
 	"github.com/tepai/tepai/server"
 )
 
@@ -41,19 +42,43 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log.Info("tepai listening", "addr", ln.Addr().String(), "config", cfg.String())
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	return serveUntil(ctx, app, ln, log, shutdownGrace)
+}
+
+// serveDebug serves net/http/pprof on cfg.DebugAddr (a loopback address,
+// checked by the configuration) until the returned stop is called.
+func serveDebug(cfg config.Config, log *slog.Logger) (stop func(), err error) {
+	dl, err := net.Listen("tcp", cfg.DebugAddr)
+	if err != nil {
+		return nil, fmt.Errorf("debug listener: %w", err)
+	}
+	log.Info("debug listening", "addr", dl.Addr().String())
+	srv := server.DebugServer(cfg, log)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(dl); err != nil && err != http.ErrServerClosed {
+			log.Error("debug listener", "err", err)
+		}
+	}()
+	return func() {
+		_ = srv.Close()
+		<-done
+	}, nil
 }
 
 // serveUntil serves app on ln until ctx ends; then it stops taking
 // connections, lets the requests in flight finish (for at most grace) and
 // stops the background jobs.
 func serveUntil(ctx context.Context, app *server.App, ln net.Listener, log *slog.Logger, grace time.Duration) error {
-	srv := &http.Server{
-		Handler:           app.Echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := server.HTTPServer(app.Echo, app.Deps.Config, log)
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	app.StartBackground(bg)

@@ -15,8 +15,9 @@ import (
 )
 
 // TestServeBinary builds tepai, starts "tepai serve" with no configuration
-// but a free port in an empty folder, and stops it with SIGTERM: it runs on
-// ./data, answers, logs JSON lines carrying the request id, and exits 0.
+// but a free port (and a debug listener) in an empty folder, and stops it
+// with SIGTERM: it runs on ./data, answers, serves profiles on the debug
+// listener only, logs JSON lines carrying the request id, and exits 0.
 func TestServeBinary(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "tepai")
@@ -25,7 +26,7 @@ func TestServeBinary(t *testing.T) {
 	}
 	cmd := exec.Command(bin, "serve")
 	cmd.Dir = dir
-	cmd.Env = append(withoutTepai(os.Environ()), "TEPAI_ADDR=127.0.0.1:0")
+	cmd.Env = append(withoutTepai(os.Environ()), "TEPAI_ADDR=127.0.0.1:0", "TEPAI_DEBUG_ADDR=127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -38,8 +39,8 @@ func TestServeBinary(t *testing.T) {
 	lines := make(chan map[string]any, 100)
 	go readLogLines(stdout, lines)
 
-	addr := ""
-	for addr == "" {
+	addr, debugAddr := "", ""
+	for addr == "" || debugAddr == "" {
 		select {
 		case l, ok := <-lines:
 			if !ok {
@@ -48,8 +49,11 @@ func TestServeBinary(t *testing.T) {
 			if raw, bad := l["not_json"]; bad {
 				t.Errorf("stdout line is not JSON: %q", raw)
 			}
-			if l["msg"] == "tepai listening" {
+			switch l["msg"] {
+			case "tepai listening":
 				addr, _ = l["addr"].(string)
+			case "debug listening":
+				debugAddr, _ = l["addr"].(string)
 			}
 		case <-time.After(60 * time.Second):
 			t.Fatal("tepai serve did not start listening within 60 s")
@@ -64,7 +68,7 @@ func TestServeBinary(t *testing.T) {
 	for _, c := range []struct {
 		path   string
 		status int
-	}{{"/healthz", 200}, {"/readyz", 200}, {"/api/v1/nope", 404}, {"/api/v1/regions/33", 401}} {
+	}{{"/healthz", 200}, {"/readyz", 200}, {"/api/v1/nope", 404}, {"/api/v1/regions/33", 401}, {"/debug/pprof/", 404}} {
 		res, err := http.Get("http://" + addr + c.path)
 		if err != nil {
 			t.Fatal(err)
@@ -74,6 +78,16 @@ func TestServeBinary(t *testing.T) {
 			t.Errorf("GET %s: %d, want %d", c.path, res.StatusCode, c.status)
 		}
 		ids[res.Header.Get("X-Request-Id")] = c.path
+	}
+	// The profiles are on the debug listener, and only there.
+	res, err := http.Get("http://" + debugAddr + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "serve") {
+		t.Errorf("pprof cmdline: %d %q", res.StatusCode, body)
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -103,7 +103,10 @@ func NewWithConfig(t testing.TB, backend string, cfg config.Config) *Env {
 	}
 	bg, stop := context.WithCancel(context.Background())
 	app.StartBackground(bg)
-	srv := httptest.NewServer(app.Echo)
+	// The server tepai serve runs, with the same timeouts.
+	srv := httptest.NewUnstartedServer(app.Echo)
+	srv.Config = server.HTTPServer(app.Echo, cfg, log)
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
 		stop()
