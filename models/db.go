@@ -166,7 +166,17 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // txRetrying runs fn in a transaction, again while it fails with an error
 // that retry accepts and attempts remain.
 func (db *DB) txRetrying(ctx context.Context, fn func(tx *gorm.DB) error, retry func(error) bool) error {
-	return db.again(ctx, retry, func() error { return db.WithContext(ctx).Transaction(fn) })
+	return db.again(ctx, retry, func() error {
+		pctx, log := withPendingLog(ctx)
+		return db.WithContext(pctx).Transaction(func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			// Last, so that the head of the change log stays locked only
+			// from here to the commit (see synclog.go).
+			return writeChangeLog(tx, log.rows)
+		})
+	})
 }
 
 // Again runs fn, a statement on its own (MySQL rolls back a statement that
