@@ -33,9 +33,8 @@ type DB struct {
 	retries atomic.Int64
 }
 
-// TxRetries counts the transactions and statements run again after MySQL
-// rolled them back as a deadlock victim (or, for photos, after a lock wait
-// timed out).
+// TxRetries counts the transactions and statements run again after the
+// engine gave up on them (see Retryable).
 func (db *DB) TxRetries() int64 { return db.retries.Load() }
 
 // Open connects to MySQL when mysqlDSN is set, else to the SQLite database
@@ -148,19 +147,21 @@ func (db *DB) Close() error {
 	return sqlDB.Close()
 }
 
-// txAttempts bounds how often Tx runs fn when MySQL keeps choosing the
-// transaction as a deadlock victim.
-const txAttempts = 5
+// txAttempts bounds how often Tx runs fn when the engine keeps giving up
+// on it (a Galera cluster under concurrent writers on several nodes fails
+// certification more often than one server picks deadlock victims).
+const txAttempts = 8
 
 // Tx runs fn in a transaction. Concurrent writers of the same aggregate
 // rows can deadlock in InnoDB however they order their writes (two
 // INSERT ... ON DUPLICATE KEY UPDATE waiting on a new key both hold the
 // shared lock of the duplicate check); MySQL then rolls the victim back
-// whole, so Tx runs fn again after a short random pause, up to txAttempts
-// times in all. fn must be safe to run again: it starts from what the
+// whole, and a cluster gives up on a transaction for reasons of its own
+// (see Retryable), so Tx runs fn again after a short random pause, up to
+// txAttempts times in all. fn must be safe to run again: it starts from what the
 // database holds, not from what an earlier attempt left in memory.
 func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.txRetrying(ctx, fn, IsDeadlock)
+	return db.txRetrying(ctx, fn, Retryable)
 }
 
 // txRetrying runs fn in a transaction, again while it fails with an error
@@ -181,9 +182,9 @@ func (db *DB) txRetrying(ctx context.Context, fn func(tx *gorm.DB) error, retry 
 
 // Again runs fn, a statement on its own (MySQL rolls back a statement that
 // deadlocks, and nothing else), again after a short random pause while it
-// fails with a deadlock, up to txAttempts times in all.
+// fails with an error Retryable accepts, up to txAttempts times in all.
 func (db *DB) Again(ctx context.Context, fn func() error) error {
-	return db.again(ctx, IsDeadlock, fn)
+	return db.again(ctx, Retryable, fn)
 }
 
 func (db *DB) again(ctx context.Context, retry func(error) bool, fn func() error) error {
@@ -191,7 +192,7 @@ func (db *DB) again(ctx context.Context, retry func(error) bool, fn func() error
 	for attempt := range txAttempts {
 		if attempt > 0 {
 			db.retries.Add(1)
-			pause := time.Duration(1+rand.IntN(10<<attempt)) * time.Millisecond
+			pause := time.Duration(1+rand.IntN(10<<min(attempt, 5))) * time.Millisecond
 			select {
 			case <-ctx.Done():
 				return err
@@ -211,12 +212,6 @@ func (db *DB) again(ctx context.Context, retry func(error) bool, fn func() error
 func IsDeadlock(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && me.Number == 1213
-}
-
-// isLockWaitTimeout reports whether err is MySQL's lock wait timeout (1205).
-func isLockWaitTimeout(err error) bool {
-	var me *mysql.MySQLError
-	return errors.As(err, &me) && me.Number == 1205
 }
 
 // IsDuplicate reports whether err is a unique-key violation.
