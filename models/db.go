@@ -30,6 +30,9 @@ type DB struct {
 	*gorm.DB
 	// Dialect is "sqlite" or "mysql".
 	Dialect string
+	// Engine is the server behind the dialect: "sqlite", "mysql" (MySQL
+	// or MariaDB), "galera" (MariaDB with wsrep_on) or "tidb".
+	Engine  string
 	retries atomic.Int64
 }
 
@@ -68,6 +71,15 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		engine := detectEngine(gdb)
+		if _, set := mc.Params["wsrep_sync_wait"]; engine == "galera" && !set {
+			// Read-your-writes across nodes (see galeraSyncWait).
+			closeGorm(gdb)
+			mc.Params["wsrep_sync_wait"] = galeraSyncWait
+			if gdb, err = openMySQL(mc, cfg); err != nil {
+				return nil, err
+			}
+		}
 		sqlDB, err := gdb.DB()
 		if err != nil {
 			return nil, fmt.Errorf("mysql pool: %w", err)
@@ -75,7 +87,7 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 		sqlDB.SetMaxOpenConns(50)
 		sqlDB.SetMaxIdleConns(25)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
-		return &DB{DB: gdb, Dialect: "mysql"}, nil
+		return &DB{DB: gdb, Dialect: "mysql", Engine: engine}, nil
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
@@ -102,7 +114,7 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 	}
 	// SQLite has one writer; a small pool avoids lock storms.
 	sqlDB.SetMaxOpenConns(4)
-	return &DB{DB: gdb, Dialect: "sqlite"}, nil
+	return &DB{DB: gdb, Dialect: "sqlite", Engine: "sqlite"}, nil
 }
 
 // openMySQL connects with READ COMMITTED isolation: the statistics
