@@ -41,6 +41,10 @@ type Config struct {
 	OrphanGrace time.Duration
 	// UploadExpiry is how long a resumable upload may stay unfinished.
 	UploadExpiry time.Duration
+	// PhotoDelivery is how a photo's bytes reach the phone when they are
+	// in MinIO: "redirect" to a short-lived signed URL of the store (the
+	// phone must reach MinIO), or "proxy", streamed through tepai.
+	PhotoDelivery string
 }
 
 // S3 configures the MinIO/S3 photo store; it is on when Endpoint is set.
@@ -60,6 +64,7 @@ func Default() Config {
 		Addr:          ":8080",
 		DataDir:       "data",
 		S3:            S3{Bucket: "tepai", Region: "us-east-1"},
+		PhotoDelivery: "redirect",
 		AccessTTL:     15 * time.Minute,
 		RefreshTTL:    30 * 24 * time.Hour,
 		MaxPhotoBytes: 20 << 20,
@@ -134,6 +139,7 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.OrphanGrace, "orphan-grace", "TEPAI_ORPHAN_GRACE", "age after which stored photo bytes no photo needs are swept")
 	dur(&c.UploadExpiry, "upload-expiry", "TEPAI_UPLOAD_EXPIRY", "how long a resumable upload may stay unfinished before it is swept")
 	str(&c.LogLevel, "log-level", "TEPAI_LOG_LEVEL", "debug, info, warn or error")
+	str(&c.PhotoDelivery, "photo-delivery", "TEPAI_PHOTO_DELIVERY", "redirect (to a signed MinIO URL) or proxy (stream photos through tepai, when phones cannot reach MinIO)")
 	if v := getenv("TEPAI_NO_MIGRATE"); v != "" {
 		c.NoMigrate, _ = strconv.ParseBool(v)
 	}
@@ -169,6 +175,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LoginLimit < 1 || c.LoginIPLimit < 1 || c.LoginWindow <= 0 {
 		errs = append(errs, errors.New("login-limit and login-window must be positive"))
+	}
+	if c.PhotoDelivery != "redirect" && c.PhotoDelivery != "proxy" {
+		errs = append(errs, errors.New("photo-delivery must be redirect or proxy"))
 	}
 	if c.MaxPhotoBytes <= 0 || c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max-photo-bytes and max-body-bytes must be positive"))
