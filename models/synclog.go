@@ -74,16 +74,9 @@ func writeChangeLog(tx *gorm.DB, rows []ChangeRow) error {
 		return nil
 	}
 	n := int64(len(rows))
-	res := tx.Exec("UPDATE sync_state SET watermark = watermark + ?, updated_at = ? WHERE id = 1", n, Now())
-	if res.Error != nil {
-		return fmt.Errorf("raise change log head: %w", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("raise change log head: sync_state has no row")
-	}
-	var head int64
-	if err := tx.Table("sync_state").Where("id = 1").Pluck("watermark", &head).Error; err != nil {
-		return fmt.Errorf("read change log head: %w", err)
+	head, err := raiseHead(tx, n)
+	if err != nil {
+		return err
 	}
 	for i := range rows {
 		rows[i].Seq = head - n + 1 + int64(i)
@@ -92,6 +85,37 @@ func writeChangeLog(tx *gorm.DB, rows []ChangeRow) error {
 		return fmt.Errorf("write change log: %w", err)
 	}
 	return nil
+}
+
+// raiseHead raises the head of the log by n and returns the new head, in
+// one statement: MySQL, MariaDB and TiDB hand the new value back as the
+// statement's LAST_INSERT_ID(expr), SQLite with RETURNING.
+func raiseHead(tx *gorm.DB, n int64) (int64, error) {
+	var head int64
+	if tx.Dialector.Name() == "sqlite" {
+		var heads []int64
+		err := tx.Raw("UPDATE sync_state SET watermark = watermark + ?, updated_at = ? WHERE id = 1 RETURNING watermark", n, Now()).
+			Scan(&heads).Error
+		if err != nil {
+			return 0, fmt.Errorf("raise change log head: %w", err)
+		}
+		if len(heads) != 1 {
+			return 0, fmt.Errorf("raise change log head: sync_state has no row")
+		}
+		return heads[0], nil
+	}
+	res := gorm.WithResult()
+	err := tx.Clauses(res).Exec("UPDATE sync_state SET watermark = LAST_INSERT_ID(watermark + ?), updated_at = ? WHERE id = 1", n, Now()).Error
+	if err != nil {
+		return 0, fmt.Errorf("raise change log head: %w", err)
+	}
+	if res.RowsAffected != 1 || res.Result == nil {
+		return 0, fmt.Errorf("raise change log head: sync_state has no row")
+	}
+	if head, err = res.Result.LastInsertId(); err != nil {
+		return 0, fmt.Errorf("raise change log head: %w", err)
+	}
+	return head, nil
 }
 
 // Watermark returns the head of the change log: every seq up to it is
