@@ -274,3 +274,38 @@ func TestPullUnderConcurrentWritersSkipsNothing(t *testing.T) {
 }
 
 var errRollback = errors.New("roll back on purpose")
+
+// A change log written before seqs were handed out at commit (or by a
+// repair that bypasses the head) may hold seqs above the head: new seqs go
+// above them, never onto them, and a pull delivers both.
+func TestChangeLogHeadStartsAboveOlderSeqs(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
+		me := env.NewUser("commissioner", "330824")
+		_, cursor := pullAll(t, env, me.Token, "", 500)
+		head, err := env.DB().Watermark(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := draftVisit(me.Commissioner, huashan, time.Date(2024, 6, 1, 2, 0, 0, 0, time.UTC))
+		if err := env.DB().Create(old).Error; err != nil {
+			t.Fatal(err)
+		}
+		legacy := models.ChangeRow{Seq: head + 5, RecordType: "visit", RecordID: old.ID, Op: "upsert",
+			CommissionerID: me.Commissioner.ID, RegionCode: huashan, At: models.Now()}
+		if err := env.DB().Create(&legacy).Error; err != nil {
+			t.Fatal(err)
+		}
+		b := storeVisit(t, env, me.Commissioner, huashan)
+		var seq int64
+		if err := env.DB().Model(&models.ChangeRow{}).Where("record_id = ?", b.ID).Pluck("seq", &seq).Error; err != nil {
+			t.Fatal(err)
+		}
+		if seq != head+6 {
+			t.Fatalf("new change got seq %d, want %d (above the older %d)", seq, head+6, head+5)
+		}
+		got := pulledIDs(pull(t, env, me.Token, cursor, 500))
+		if len(got) != 2 || !hasID(got, old.ID) || !hasID(got, b.ID) {
+			t.Fatalf("pull delivered %v; want the older change %s and the new %s", got, old.ID, b.ID)
+		}
+	})
+}

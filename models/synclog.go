@@ -87,6 +87,13 @@ func writeChangeLog(tx *gorm.DB, rows []ChangeRow) error {
 	return nil
 }
 
+// logTop is the highest seq in the change log. The head never starts below
+// it: a database whose log was written before seqs were handed out at
+// commit (or by a migration's repair before 0025 set the head) keeps its
+// seqs, and new ones go above them. Once the head is set it is at least
+// that high anyway (an index lookup, and a read that can only lag).
+const logTop = "(SELECT COALESCE(MAX(seq), 0) FROM changes)"
+
 // raiseHead raises the head of the log by n and returns the new head, in
 // one statement: MySQL, MariaDB and TiDB hand the new value back as the
 // statement's LAST_INSERT_ID(expr), SQLite with RETURNING.
@@ -94,7 +101,7 @@ func raiseHead(tx *gorm.DB, n int64) (int64, error) {
 	var head int64
 	if tx.Dialector.Name() == "sqlite" {
 		var heads []int64
-		err := tx.Raw("UPDATE sync_state SET watermark = watermark + ?, updated_at = ? WHERE id = 1 RETURNING watermark", n, Now()).
+		err := tx.Raw("UPDATE sync_state SET watermark = MAX(watermark, "+logTop+") + ?, updated_at = ? WHERE id = 1 RETURNING watermark", n, Now()).
 			Scan(&heads).Error
 		if err != nil {
 			return 0, fmt.Errorf("raise change log head: %w", err)
@@ -105,7 +112,7 @@ func raiseHead(tx *gorm.DB, n int64) (int64, error) {
 		return heads[0], nil
 	}
 	res := gorm.WithResult()
-	err := tx.Clauses(res).Exec("UPDATE sync_state SET watermark = LAST_INSERT_ID(watermark + ?), updated_at = ? WHERE id = 1", n, Now()).Error
+	err := tx.Clauses(res).Exec("UPDATE sync_state SET watermark = LAST_INSERT_ID(GREATEST(watermark, "+logTop+") + ?), updated_at = ? WHERE id = 1", n, Now()).Error
 	if err != nil {
 		return 0, fmt.Errorf("raise change log head: %w", err)
 	}
