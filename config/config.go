@@ -54,6 +54,10 @@ type Config struct {
 	// DebugAddr, when set, serves net/http/pprof on a listener of its own,
 	// on a loopback address only.
 	DebugAddr string
+	// PhotoDelivery is how a photo's bytes reach the phone when they are
+	// in MinIO: "redirect" to a short-lived signed URL of the store (the
+	// phone must reach MinIO), or "proxy", streamed through tepai.
+	PhotoDelivery string
 }
 
 // S3 configures the MinIO/S3 photo store; it is on when Endpoint is set.
@@ -73,6 +77,7 @@ func Default() Config {
 		Addr:          ":8080",
 		DataDir:       "data",
 		S3:            S3{Bucket: "tepai", Region: "us-east-1"},
+		PhotoDelivery: "redirect",
 		AccessTTL:     15 * time.Minute,
 		RefreshTTL:    30 * 24 * time.Hour,
 		MaxPhotoBytes: 20 << 20,
@@ -154,6 +159,7 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.ReadHeaderTimeout, "read-header-timeout", "TEPAI_READ_HEADER_TIMEOUT", "time a client may take to send a request's headers")
 	dur(&c.IdleTimeout, "idle-timeout", "TEPAI_IDLE_TIMEOUT", "time a kept-alive connection may wait for its next request")
 	str(&c.DebugAddr, "debug-addr", "TEPAI_DEBUG_ADDR", "loopback address (127.0.0.1:6060) to serve net/http/pprof on; off when empty")
+	str(&c.PhotoDelivery, "photo-delivery", "TEPAI_PHOTO_DELIVERY", "redirect (to a signed MinIO URL) or proxy (stream photos through tepai, when phones cannot reach MinIO)")
 	if v := getenv("TEPAI_NO_MIGRATE"); v != "" {
 		c.NoMigrate, _ = strconv.ParseBool(v)
 	}
@@ -192,6 +198,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := c.AllowedOrigins(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.PhotoDelivery != "redirect" && c.PhotoDelivery != "proxy" {
+		errs = append(errs, errors.New("photo-delivery must be redirect or proxy"))
 	}
 	if c.MaxPhotoBytes <= 0 || c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("max-photo-bytes and max-body-bytes must be positive"))

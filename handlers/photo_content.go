@@ -12,9 +12,10 @@ func (h *Photos) content(c echo.Context) error { return h.serve(c, false) }
 func (h *Photos) thumbnail(c echo.Context) error { return h.serve(c, true) }
 
 // serve answers a photo's bytes (or its thumbnail's) after the access
-// check: a redirect to a short-lived signed URL when the store has one,
-// else the bytes, with ranges and conditional requests when the store
-// gives a seekable file.
+// check: a redirect to a short-lived signed URL when the store has one
+// and photos are delivered by redirect, else the bytes (TEPAI_PHOTO_DELIVERY
+// proxy streams MinIO's object through tepai), with ranges and conditional
+// requests when the store's object seeks, as both stores' do.
 func (h *Photos) serve(c echo.Context, thumb bool) error {
 	ph, content, err := h.svc.Open(c.Request().Context(), Caller(c), c.Param("id"), thumb)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
-	"github.com/tepai/tepai/models"
 )
 
 // Sync serves the offline phones: push of queued changes and pull of the
@@ -16,9 +15,6 @@ import (
 type Sync struct {
 	d       Deps
 	records *Records
-	// GapGrace is how long a pull waits for a missing seq of the change
-	// log that no open transaction holds (see models.AdvanceWatermark).
-	GapGrace time.Duration
 	// SkewLimit is how far a push's device_time may be from the server's
 	// clock before its visits are flagged device_clock_skew.
 	SkewLimit time.Duration
@@ -26,7 +22,7 @@ type Sync struct {
 
 // NewSync returns the sync handlers.
 func NewSync(d Deps) *Sync {
-	return &Sync{d: d, records: NewRecords(d.DB), GapGrace: models.GapGrace, SkewLimit: 10 * time.Minute}
+	return &Sync{d: d, records: NewRecords(d.DB), SkewLimit: 10 * time.Minute}
 }
 
 // Register mounts the sync routes on the authenticated group.

@@ -13,8 +13,9 @@ import (
 	"gorm.io/gorm"
 )
 
-// naivePull is what a plain "seq > cursor" pull would answer: the record
-// ids of the commissioner's changes after cursor, and the new cursor.
+// naivePull is what a plain "seq > cursor" read of the change log answers:
+// the record ids of the commissioner's changes after cursor, and the new
+// cursor.
 func naivePull(t *testing.T, env *testenv.Env, commissionerID string, cursor int64) ([]string, int64) {
 	t.Helper()
 	var rows []models.ChangeRow
@@ -28,15 +29,6 @@ func naivePull(t *testing.T, env *testenv.Env, commissionerID string, cursor int
 	return ids, cursor
 }
 
-// ageGaps makes every recorded gap of the change log look older than the
-// grace period, as if the pulls had come minutes later.
-func ageGaps(t *testing.T, env *testenv.Env) {
-	t.Helper()
-	if err := env.DB().Exec("UPDATE change_gaps SET seen_at = ?", models.Now().Add(-time.Hour)).Error; err != nil {
-		t.Fatal(err)
-	}
-}
-
 func hasID(ids []string, id string) bool {
 	for _, x := range ids {
 		if x == id {
@@ -46,9 +38,21 @@ func hasID(ids []string, id string) bool {
 	return false
 }
 
-// Transaction A takes its seq first but commits after B. A naive cursor
-// moves past A when it reads B; the pull must still deliver A, also when
-// the wait outlasts the grace period (A's transaction is still open).
+func pulledIDs(pages ...pullPage) []string {
+	var ids []string
+	for _, p := range pages {
+		for _, c := range p.Changes {
+			ids = append(ids, recID(c.Record))
+		}
+	}
+	return ids
+}
+
+// Transaction A writes its visit first but commits after B (on MySQL B
+// commits while A is open, through another node of a cluster when there
+// is one). A pull between the two commits brings B; A, committed later,
+// gets a seq above B's and comes with the next pull, however long it
+// stayed open. (SQLite has one writer: B waits for A.)
 func TestPullDeliversTransactionsCommittedOutOfOrder(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		me := env.NewUser("commissioner", "330824")
@@ -57,67 +61,104 @@ func TestPullDeliversTransactionsCommittedOutOfOrder(t *testing.T) {
 		_, naiveCursor := naivePull(t, env, me.Commissioner.ID, 0)
 
 		a := draftVisit(me.Commissioner, huashan, time.Date(2024, 6, 1, 2, 0, 0, 0, time.UTC))
-		txA := env.DB().Begin()
-		if err := insertVisitTx(txA, a); err != nil {
-			t.Fatal(err)
+		aWritten, release := make(chan struct{}), make(chan struct{})
+		aDone := make(chan error, 1)
+		var once sync.Once
+		free := func() { once.Do(func() { close(release) }) }
+		defer func() { free(); <-aDone }()
+		go func() {
+			aDone <- env.DB().Tx(context.Background(), func(tx *gorm.DB) error {
+				if err := insertVisitTx(tx, a); err != nil {
+					return err
+				}
+				select {
+				case <-aWritten:
+				default:
+					close(aWritten)
+				}
+				<-release
+				return nil
+			})
+		}()
+		select {
+		case <-aWritten:
+		case err := <-aDone:
+			aDone <- err
+			t.Fatalf("A ended before writing: %v", err)
 		}
 		// B touches no statistics row A holds (another village, another
 		// year), so on MySQL it can commit while A is open.
 		b := draftVisit(me.Commissioner, jianfeng, time.Date(2025, 6, 2, 2, 0, 0, 0, time.UTC))
 		bDone := make(chan error, 1)
+		defer func() { <-bDone; bDone <- nil }()
 		go func() {
-			bDone <- env.DB().Tx(context.Background(), func(tx *gorm.DB) error { return insertVisitTx(tx, b) })
+			bDone <- env.OtherNode().Tx(context.Background(), func(tx *gorm.DB) error { return insertVisitTx(tx, b) })
 		}()
 		if env.Backend == "mysql" {
-			// B commits while A is open. (SQLite has one writer: B waits
-			// for A, and commits follow seq order.)
 			if err := <-bDone; err != nil {
 				t.Fatal(err)
 			}
+			bDone <- nil
 		}
 		first := pull(t, env, me.Token, cursor, 500)
 		naiveFirst, naiveCursor := naivePull(t, env, me.Commissioner.ID, naiveCursor)
-		if env.Backend == "mysql" {
-			ageGaps(t, env) // (SQLite: A holds the one write lock)
-		}
-		second := pull(t, env, me.Token, first.NextCursor, 500)
-		if err := txA.Commit().Error; err != nil {
+		free()
+		if err := <-aDone; err != nil {
 			t.Fatal(err)
 		}
-		if env.Backend == "sqlite" {
-			if err := <-bDone; err != nil {
-				t.Fatal(err)
-			}
+		aDone <- nil
+		if err := <-bDone; err != nil {
+			t.Fatal(err)
 		}
-		third := pull(t, env, me.Token, second.NextCursor, 500)
+		bDone <- nil
+		second := pull(t, env, me.Token, first.NextCursor, 500)
 		naiveSecond, _ := naivePull(t, env, me.Commissioner.ID, naiveCursor)
 
-		var ours []string
-		for _, p := range [][]pulled{first.Changes, second.Changes, third.Changes} {
-			for _, c := range p {
-				ours = append(ours, recID(c.Record))
-			}
+		if ours := pulledIDs(first, second); !hasID(ours, a.ID) || !hasID(ours, b.ID) || len(ours) != 2 {
+			t.Fatalf("pulls delivered %v; want A %s and B %s once each", ours, a.ID, b.ID)
 		}
-		if !hasID(ours, a.ID) || !hasID(ours, b.ID) {
-			t.Fatalf("pulls delivered %v; want A %s and B %s", ours, a.ID, b.ID)
+		if hasID(pulledIDs(first), a.ID) {
+			t.Fatalf("first pull delivered A before it committed")
 		}
 		if env.Backend == "mysql" {
-			// The scenario really is the one that defeats a naive cursor.
-			if !hasID(naiveFirst, b.ID) || hasID(naiveFirst, a.ID) || hasID(naiveSecond, a.ID) {
-				t.Fatalf("naive cursor was not fooled: first %v, second %v", naiveFirst, naiveSecond)
+			// B committed first: it was pulled first, and even a plain
+			// "seq > cursor" read finds A afterwards (seqs follow commits).
+			if ids := pulledIDs(first); len(ids) != 1 || ids[0] != b.ID {
+				t.Fatalf("first pull delivered %v; want B %s alone", ids, b.ID)
+			}
+			if !hasID(naiveFirst, b.ID) || hasID(naiveFirst, a.ID) || !hasID(naiveSecond, a.ID) {
+				t.Fatalf("seqs not in commit order: first %v, second %v", naiveFirst, naiveSecond)
 			}
 		}
 	})
 }
 
-// A rolled-back transaction leaves a permanent hole in seq on MySQL: the
-// pull waits for it for the grace period, then passes over it.
-func TestPullPassesRolledBackGapAfterGrace(t *testing.T) {
+// A rolled-back transaction takes no seq: the log has no gap to wait for,
+// and the pull right after the next commit delivers it. Both a
+// transaction run through Tx and one begun by hand (which takes its seqs
+// where it records its change) roll back cleanly.
+func TestPullAfterRolledBackWriteDeliversAtOnce(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		me := env.NewUser("commissioner", "330824")
 		_, cursor := pullAll(t, env, me.Token, "", 500)
+		head, err := env.DB().Watermark(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		undone := draftVisit(me.Commissioner, huashan, time.Date(2024, 6, 1, 2, 0, 0, 0, time.UTC))
+		err = env.DB().Tx(context.Background(), func(tx *gorm.DB) error {
+			if err := insertVisitTx(tx, undone); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatalf("tx: %v", err)
+		}
+		byHand := draftVisit(me.Commissioner, huashan, time.Date(2024, 6, 2, 2, 0, 0, 0, time.UTC))
 		txA := env.DB().Begin()
-		if err := insertVisitTx(txA, draftVisit(me.Commissioner, huashan, time.Date(2024, 6, 1, 2, 0, 0, 0, time.UTC))); err != nil {
+		if err := insertVisitTx(txA, byHand); err != nil {
+			txA.Rollback()
 			t.Fatal(err)
 		}
 		if err := txA.Rollback().Error; err != nil {
@@ -125,37 +166,49 @@ func TestPullPassesRolledBackGapAfterGrace(t *testing.T) {
 		}
 		b := storeVisit(t, env, me.Commissioner, huashan)
 		first := pull(t, env, me.Token, cursor, 500)
-		if env.Backend == "mysql" && len(first.Changes) != 0 {
-			t.Fatalf("pulled past a gap younger than the grace period: %+v", first.Changes)
+		if ids := pulledIDs(first); len(ids) != 1 || ids[0] != b.ID {
+			t.Fatalf("pull after the rolled-back writes delivered %v; want B %s alone", ids, b.ID)
 		}
-		ageGaps(t, env)
-		second := pull(t, env, me.Token, first.NextCursor, 500)
-		got := byKey(append(first.Changes, second.Changes...))
-		if len(got) != 1 || got["visit/"+b.ID].Op != "upsert" {
-			t.Fatalf("after the grace period: %+v", got)
+		var seqs []int64
+		if err := env.DB().Model(&models.ChangeRow{}).Where("seq > ?", head).Order("seq").Pluck("seq", &seqs).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(seqs) != 1 || seqs[0] != head+1 {
+			t.Fatalf("change log after head %d: %v; want B's change alone at %d", head, seqs, head+1)
 		}
 	})
 }
 
-// Many writers hold transactions open for random times, some roll back,
-// while a phone keeps pulling: in the end it has every committed visit and
-// none of the rolled-back ones.
+// Many writers (on two nodes of a cluster when there is one) hold
+// transactions open for random times, some roll back, while a phone keeps
+// pulling: in the end it has every committed visit and none of the
+// rolled-back ones. When the test fails, the writers stop before it ends.
 func TestPullUnderConcurrentWritersSkipsNothing(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		me := env.NewUser("commissioner", "330824")
+		nodes := []*models.DB{env.DB(), env.OtherNode()}
 		const writers, each = 6, 12
 		var mu sync.Mutex
 		committed, rolledBack := map[string]bool{}, map[string]bool{}
+		var failures []error
 		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		defer func() { close(stop); wg.Wait() }()
 		for w := range writers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				rng := rand.New(rand.NewPCG(uint64(w), 7))
+				db := nodes[w%len(nodes)]
 				for i := range each {
+					select {
+					case <-stop:
+						return
+					default:
+					}
 					v := draftVisit(me.Commissioner, huashan, time.Date(2024, 6, 1+i, 2, 0, 0, 0, time.UTC))
 					undo := rng.IntN(5) == 0
-					err := env.DB().Tx(context.Background(), func(tx *gorm.DB) error {
+					err := db.Tx(context.Background(), func(tx *gorm.DB) error {
 						if err := insertVisitTx(tx, v); err != nil {
 							return err
 						}
@@ -170,7 +223,7 @@ func TestPullUnderConcurrentWritersSkipsNothing(t *testing.T) {
 					case errors.Is(err, errRollback):
 						rolledBack[v.ID] = true
 					case err != nil:
-						t.Error(err)
+						failures = append(failures, err)
 					default:
 						committed[v.ID] = true
 					}
@@ -181,13 +234,13 @@ func TestPullUnderConcurrentWritersSkipsNothing(t *testing.T) {
 		done := make(chan struct{})
 		go func() { wg.Wait(); close(done) }()
 
-		seen := map[string]bool{}
+		seen := map[string]int{}
 		cursor := ""
 		collect := func() {
 			var changes []pulled
 			changes, cursor = pullAll(t, env, me.Token, cursor, 7)
 			for _, c := range changes {
-				seen[recID(c.Record)] = true
+				seen[recID(c.Record)]++
 			}
 		}
 	loop:
@@ -200,17 +253,17 @@ func TestPullUnderConcurrentWritersSkipsNothing(t *testing.T) {
 			}
 		}
 		<-done
-		ageGaps(t, env)
 		collect()
-		ageGaps(t, env)
-		collect()
+		for _, err := range failures {
+			t.Error(err)
+		}
 		for id := range committed {
-			if !seen[id] {
-				t.Errorf("committed visit %s never pulled", id)
+			if seen[id] != 1 {
+				t.Errorf("committed visit %s pulled %d times, want once", id, seen[id])
 			}
 		}
 		for id := range rolledBack {
-			if seen[id] {
+			if seen[id] != 0 {
 				t.Errorf("rolled-back visit %s pulled", id)
 			}
 		}
@@ -221,3 +274,38 @@ func TestPullUnderConcurrentWritersSkipsNothing(t *testing.T) {
 }
 
 var errRollback = errors.New("roll back on purpose")
+
+// A change log written before seqs were handed out at commit (or by a
+// repair that bypasses the head) may hold seqs above the head: new seqs go
+// above them, never onto them, and a pull delivers both.
+func TestChangeLogHeadStartsAboveOlderSeqs(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
+		me := env.NewUser("commissioner", "330824")
+		_, cursor := pullAll(t, env, me.Token, "", 500)
+		head, err := env.DB().Watermark(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := draftVisit(me.Commissioner, huashan, time.Date(2024, 6, 1, 2, 0, 0, 0, time.UTC))
+		if err := env.DB().Create(old).Error; err != nil {
+			t.Fatal(err)
+		}
+		legacy := models.ChangeRow{Seq: head + 5, RecordType: "visit", RecordID: old.ID, Op: "upsert",
+			CommissionerID: me.Commissioner.ID, RegionCode: huashan, At: models.Now()}
+		if err := env.DB().Create(&legacy).Error; err != nil {
+			t.Fatal(err)
+		}
+		b := storeVisit(t, env, me.Commissioner, huashan)
+		var seq int64
+		if err := env.DB().Model(&models.ChangeRow{}).Where("record_id = ?", b.ID).Pluck("seq", &seq).Error; err != nil {
+			t.Fatal(err)
+		}
+		if seq != head+6 {
+			t.Fatalf("new change got seq %d, want %d (above the older %d)", seq, head+6, head+5)
+		}
+		got := pulledIDs(pull(t, env, me.Token, cursor, 500))
+		if len(got) != 2 || !hasID(got, old.ID) || !hasID(got, b.ID) {
+			t.Fatalf("pull delivered %v; want the older change %s and the new %s", got, old.ID, b.ID)
+		}
+	})
+}

@@ -10,8 +10,9 @@ import (
 )
 
 // Pull answers GET /sync/pull: what the caller may see that changed after
-// the cursor, up to the change log's watermark, so that a transaction
-// committing late is never skipped (see models.AdvanceWatermark).
+// the cursor, up to the change log's watermark. Seqs are handed out in
+// commit order, so a change committed later always lands above the
+// cursor and is never skipped (see models/synclog.go).
 func (h *Sync) Pull(c echo.Context) error {
 	ctx := c.Request().Context()
 	limit, err := pullLimit(c)
@@ -26,11 +27,11 @@ func (h *Sync) Pull(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	upto, more, err := h.d.DB.AdvanceWatermark(ctx, h.GapGrace)
+	upto, err := h.d.DB.Watermark(ctx)
 	if err != nil {
 		return err
 	}
-	resp := PullResponse{Changes: []SyncChange{}, NextCursor: encodeSyncCursor(max(after, upto)), HasMore: more}
+	resp := PullResponse{Changes: []SyncChange{}, NextCursor: encodeSyncCursor(max(after, upto))}
 	if after >= upto {
 		return c.JSON(http.StatusOK, resp)
 	}

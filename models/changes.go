@@ -71,7 +71,8 @@ func RecordChange(tx *gorm.DB, ch Change) error {
 
 // RecordChanges is RecordChange for several changes made in one
 // transaction: one insert of their audit entries and one of their
-// change-log rows, in order, then the rollups of all of them.
+// change-log rows, in order (held back to the commit under Tx: see
+// synclog.go), then the rollups of all of them.
 func RecordChanges(tx *gorm.DB, chs []Change) error {
 	if len(chs) == 0 {
 		return nil
@@ -88,8 +89,8 @@ func RecordChanges(tx *gorm.DB, chs []Change) error {
 	if err := tx.Create(&entries).Error; err != nil {
 		return fmt.Errorf("write audit entries: %w", err)
 	}
-	if err := tx.Create(&rows).Error; err != nil {
-		return fmt.Errorf("write change log: %w", err)
+	if err := logChanges(tx, rows); err != nil {
+		return err
 	}
 	return applyRollups(tx, chs...)
 }

@@ -33,13 +33,15 @@ type DB struct {
 	Dialect string
 	// Log receives what the database does on its own (a migration's
 	// repairs); slog's default logger when nil.
-	Log     *slog.Logger
+	Log *slog.Logger
+	// Engine is the server behind the dialect: "sqlite", "mysql" (MySQL
+	// or MariaDB), "galera" (MariaDB with wsrep_on) or "tidb".
+	Engine  string
 	retries atomic.Int64
 }
 
-// TxRetries counts the transactions and statements run again after MySQL
-// rolled them back as a deadlock victim (or, for photos, after a lock wait
-// timed out).
+// TxRetries counts the transactions and statements run again after the
+// engine gave up on them (see Retryable).
 func (db *DB) TxRetries() int64 { return db.retries.Load() }
 
 // Open connects to MySQL when mysqlDSN is set, else to the SQLite database
@@ -73,6 +75,15 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		engine := detectEngine(gdb)
+		if _, set := mc.Params["wsrep_sync_wait"]; engine == "galera" && !set {
+			// Read-your-writes across nodes (see galeraSyncWait).
+			closeGorm(gdb)
+			mc.Params["wsrep_sync_wait"] = galeraSyncWait
+			if gdb, err = openMySQL(mc, cfg); err != nil {
+				return nil, err
+			}
+		}
 		sqlDB, err := gdb.DB()
 		if err != nil {
 			return nil, fmt.Errorf("mysql pool: %w", err)
@@ -80,7 +91,7 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 		sqlDB.SetMaxOpenConns(50)
 		sqlDB.SetMaxIdleConns(25)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
-		return &DB{DB: gdb, Dialect: "mysql"}, nil
+		return &DB{DB: gdb, Dialect: "mysql", Engine: engine}, nil
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
@@ -107,7 +118,7 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 	}
 	// SQLite has one writer; a small pool avoids lock storms.
 	sqlDB.SetMaxOpenConns(4)
-	return &DB{DB: gdb, Dialect: "sqlite"}, nil
+	return &DB{DB: gdb, Dialect: "sqlite", Engine: "sqlite"}, nil
 }
 
 // openMySQL connects with READ COMMITTED isolation: the statistics
@@ -152,32 +163,44 @@ func (db *DB) Close() error {
 	return sqlDB.Close()
 }
 
-// txAttempts bounds how often Tx runs fn when MySQL keeps choosing the
-// transaction as a deadlock victim.
-const txAttempts = 5
+// txAttempts bounds how often Tx runs fn when the engine keeps giving up
+// on it (a Galera cluster under concurrent writers on several nodes fails
+// certification more often than one server picks deadlock victims).
+const txAttempts = 8
 
 // Tx runs fn in a transaction. Concurrent writers of the same aggregate
 // rows can deadlock in InnoDB however they order their writes (two
 // INSERT ... ON DUPLICATE KEY UPDATE waiting on a new key both hold the
 // shared lock of the duplicate check); MySQL then rolls the victim back
-// whole, so Tx runs fn again after a short random pause, up to txAttempts
-// times in all. fn must be safe to run again: it starts from what the
+// whole, and a cluster gives up on a transaction for reasons of its own
+// (see Retryable), so Tx runs fn again after a short random pause, up to
+// txAttempts times in all. fn must be safe to run again: it starts from what the
 // database holds, not from what an earlier attempt left in memory.
 func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.txRetrying(ctx, fn, IsDeadlock)
+	return db.txRetrying(ctx, fn, Retryable)
 }
 
 // txRetrying runs fn in a transaction, again while it fails with an error
 // that retry accepts and attempts remain.
 func (db *DB) txRetrying(ctx context.Context, fn func(tx *gorm.DB) error, retry func(error) bool) error {
-	return db.again(ctx, retry, func() error { return db.WithContext(ctx).Transaction(fn) })
+	return db.again(ctx, retry, func() error {
+		pctx, log := withPendingLog(ctx)
+		return db.WithContext(pctx).Transaction(func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			// Last, so that the head of the change log stays locked only
+			// from here to the commit (see synclog.go).
+			return writeChangeLog(tx, log.rows)
+		})
+	})
 }
 
 // Again runs fn, a statement on its own (MySQL rolls back a statement that
 // deadlocks, and nothing else), again after a short random pause while it
-// fails with a deadlock, up to txAttempts times in all.
+// fails with an error Retryable accepts, up to txAttempts times in all.
 func (db *DB) Again(ctx context.Context, fn func() error) error {
-	return db.again(ctx, IsDeadlock, fn)
+	return db.again(ctx, Retryable, fn)
 }
 
 func (db *DB) again(ctx context.Context, retry func(error) bool, fn func() error) error {
@@ -185,7 +208,7 @@ func (db *DB) again(ctx context.Context, retry func(error) bool, fn func() error
 	for attempt := range txAttempts {
 		if attempt > 0 {
 			db.retries.Add(1)
-			pause := time.Duration(1+rand.IntN(10<<attempt)) * time.Millisecond
+			pause := time.Duration(1+rand.IntN(10<<min(attempt, 5))) * time.Millisecond
 			select {
 			case <-ctx.Done():
 				return err
@@ -205,12 +228,6 @@ func (db *DB) again(ctx context.Context, retry func(error) bool, fn func() error
 func IsDeadlock(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && me.Number == 1213
-}
-
-// isLockWaitTimeout reports whether err is MySQL's lock wait timeout (1205).
-func isLockWaitTimeout(err error) bool {
-	var me *mysql.MySQLError
-	return errors.As(err, &me) && me.Number == 1205
 }
 
 // IsDuplicate reports whether err is a unique-key violation.

@@ -170,17 +170,32 @@ func (s evalScope) technologiesArgs() []any {
 	return args
 }
 
-// jsonNames selects (cid, kind, name) for every name in the JSON array
-// column col of table, on either dialect.
+// jsonNames selects (cid, kind, name) for every string in the JSON array
+// column col of table, on either dialect. MySQL's JSON_TABLE would unnest
+// the array in one join, but neither TiDB nor MariaDB before 10.6 have
+// it; MySQL dialects join the array's positions instead (jsonPositions),
+// which all MySQL-compatible engines run.
 func (s evalScope) jsonNames(kind, table, col, cond string) string {
 	alias := strings.Fields(table)[1]
 	valid := fmt.Sprintf("CASE WHEN json_valid(%s) THEN %s ELSE '[]' END", col, col)
 	join := fmt.Sprintf("CROSS JOIN json_each(%s) AS j", valid)
 	name, ok := "j.value", "j.type = 'text'"
 	if s.dialectMySQL {
-		join = fmt.Sprintf("CROSS JOIN JSON_TABLE(%s, '$[*]' COLUMNS (name VARCHAR(200) PATH '$')) AS j", valid)
-		name, ok = "j.name", "j.name IS NOT NULL"
+		item := fmt.Sprintf("JSON_EXTRACT(%s, CONCAT('$[', n.i, ']'))", valid)
+		join = fmt.Sprintf("JOIN %s n ON n.i < JSON_LENGTH(%s)", jsonPositions, valid)
+		name, ok = "JSON_UNQUOTE("+item+")", "JSON_TYPE("+item+") = 'STRING'"
 	}
 	return fmt.Sprintf("SELECT c.id AS cid, '%s' AS kind, %s AS name FROM commissioners c JOIN %s ON %s.commissioner_id = c.id %s WHERE %s AND %s AND %s <> '' AND %s",
 		kind, name, table, alias, join, s.scopeSQL, ok, name, cond)
 }
+
+// jsonPositions is the derived table of array positions 0–99 (n.i) that
+// jsonNames joins on MySQL dialects: records hold at most 50 names in a
+// list (the API's limit), so every name is reached.
+var jsonPositions = func() string {
+	digits := "SELECT 0 AS d"
+	for d := 1; d <= 9; d++ {
+		digits += fmt.Sprintf(" UNION ALL SELECT %d", d)
+	}
+	return "(SELECT t.d * 10 + u.d AS i FROM (" + digits + ") t CROSS JOIN (" + digits + ") u)"
+}()

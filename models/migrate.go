@@ -1,12 +1,12 @@
 package models
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
@@ -81,7 +81,8 @@ func (db *DB) migrationSteps() map[string]func(tx *gorm.DB, id string) error {
 
 // render substitutes the dialect's types and splits the file into
 // statements (separated by a line ending in ";"). Lines starting with
-// "-- mysql:" or "-- sqlite:" hold a statement for that dialect only.
+// "-- mysql:" or "-- sqlite:" hold a statement for that dialect only, and
+// lines starting with "-- tidb:" one for TiDB only.
 func (db *DB) render(body string) []string {
 	for k, v := range dialectTypes[db.Dialect] {
 		body = strings.ReplaceAll(body, k, v)
@@ -93,6 +94,8 @@ func (db *DB) render(body string) []string {
 		switch {
 		case strings.HasPrefix(trimmed, "-- "+db.Dialect+":"):
 			trimmed = strings.TrimSpace(strings.TrimPrefix(trimmed, "-- "+db.Dialect+":"))
+		case db.Engine == "tidb" && strings.HasPrefix(trimmed, "-- tidb:"):
+			trimmed = strings.TrimSpace(strings.TrimPrefix(trimmed, "-- tidb:"))
 		case strings.HasPrefix(trimmed, "--") || trimmed == "":
 			continue
 		}
@@ -109,29 +112,17 @@ func (db *DB) render(body string) []string {
 	return stmts
 }
 
-// Migrate applies every migration not yet applied. On MySQL it holds a
-// named lock of the database meanwhile, so that replicas starting at once
-// on a new database apply each migration once, one after the other.
+// Migrate applies every migration not yet applied. On MySQL engines it
+// holds the cluster-wide migration lease meanwhile (see migratelock.go), so
+// that replicas starting at once on a new database apply each migration
+// once, one after the other, also through different Galera nodes or TiDB
+// servers.
 func (db *DB) Migrate() error {
 	if db.Dialect != "mysql" {
 		return db.migrate(db.DB)
 	}
-	return db.Connection(func(conn *gorm.DB) error {
-		var got *int64
-		err := conn.Raw("SELECT GET_LOCK(CONCAT('tepai_migrate:', DATABASE()), ?)", int(migrateLockWait.Seconds())).Row().Scan(&got)
-		if err != nil {
-			return fmt.Errorf("migrate: take the migration lock: %w", err)
-		}
-		if got == nil || *got != 1 {
-			return fmt.Errorf("migrate: another tepai has held the migration lock for %s", migrateLockWait)
-		}
-		defer conn.Exec("SELECT RELEASE_LOCK(CONCAT('tepai_migrate:', DATABASE()))")
-		return db.migrate(conn.Session(&gorm.Session{NewDB: true}))
-	})
+	return db.withMigrationLease(context.Background(), func() error { return db.migrate(db.DB) })
 }
-
-// migrateLockWait bounds how long Migrate waits for another replica's.
-const migrateLockWait = 5 * time.Minute
 
 func (db *DB) migrate(conn *gorm.DB) error {
 	m, err := db.migrator(conn)

@@ -113,21 +113,28 @@ func (db *DB) TryLockUpload(ctx context.Context, id, holder string, lease time.D
 	if db.Dialect == "mysql" {
 		insert = "INSERT IGNORE INTO upload_locks (id, holder) VALUES (?, '')"
 	}
-	if err := db.WithContext(ctx).Exec(insert, id).Error; err != nil {
+	if err := db.Again(ctx, func() error { return db.WithContext(ctx).Exec(insert, id).Error }); err != nil {
 		return false, fmt.Errorf("upload lock row: %w", err)
 	}
-	res := db.WithContext(ctx).Table("upload_locks").
-		Where("id = ? AND (holder = '' OR holder = ? OR held_until < ?)", id, holder, now).
-		Updates(map[string]any{"holder": holder, "held_until": now.Add(lease)})
-	if res.Error != nil {
-		return false, fmt.Errorf("take upload lock: %w", res.Error)
+	var n int64
+	err := db.Again(ctx, func() error {
+		res := db.WithContext(ctx).Table("upload_locks").
+			Where("id = ? AND (holder = '' OR holder = ? OR held_until < ?)", id, holder, now).
+			Updates(map[string]any{"holder": holder, "held_until": now.Add(lease)})
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("take upload lock: %w", err)
 	}
-	return res.RowsAffected == 1, nil
+	return n == 1, nil
 }
 
 // UnlockUpload gives up holder's lease on an upload.
 func (db *DB) UnlockUpload(ctx context.Context, id, holder string) error {
-	err := db.WithContext(ctx).Exec("DELETE FROM upload_locks WHERE id = ? AND holder = ?", id, holder).Error
+	err := db.Again(ctx, func() error {
+		return db.WithContext(ctx).Exec("DELETE FROM upload_locks WHERE id = ? AND holder = ?", id, holder).Error
+	})
 	if err != nil {
 		return fmt.Errorf("release upload lock: %w", err)
 	}

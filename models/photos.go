@@ -224,5 +224,5 @@ func LivePhotos(tx *gorm.DB, sha string) (int64, error) {
 // the sweep and attaching records all take them); fn must be safe to run
 // again.
 func (db *DB) PhotoTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.txRetrying(ctx, fn, func(err error) bool { return IsDeadlock(err) || isLockWaitTimeout(err) })
+	return db.txRetrying(ctx, fn, Retryable)
 }

@@ -60,8 +60,10 @@ func (db *DB) Hit(ctx context.Context, bucket string, window time.Duration) (Win
 // Unhit takes back one hit of the window w was read from (nothing when
 // that window has passed since).
 func (db *DB) Unhit(ctx context.Context, w Window) error {
-	err := db.WithContext(ctx).Exec("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = ? AND window_start = ? AND hits > 0",
-		w.Bucket, w.Start).Error
+	err := db.Again(ctx, func() error {
+		return db.WithContext(ctx).Exec("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = ? AND window_start = ? AND hits > 0",
+			w.Bucket, w.Start).Error
+	})
 	if err != nil {
 		return fmt.Errorf("take back hit on %s: %w", w.Bucket, err)
 	}
@@ -70,7 +72,10 @@ func (db *DB) Unhit(ctx context.Context, w Window) error {
 
 // ClearHits forgets bucket's counter.
 func (db *DB) ClearHits(ctx context.Context, bucket string) error {
-	if err := db.WithContext(ctx).Exec("DELETE FROM rate_limits WHERE bucket = ?", bucket).Error; err != nil {
+	err := db.Again(ctx, func() error {
+		return db.WithContext(ctx).Exec("DELETE FROM rate_limits WHERE bucket = ?", bucket).Error
+	})
+	if err != nil {
 		return fmt.Errorf("clear hits of %s: %w", bucket, err)
 	}
 	return nil
@@ -79,9 +84,14 @@ func (db *DB) ClearHits(ctx context.Context, bucket string) error {
 // PurgeHits deletes counters whose window ended before now-window, so that
 // the table does not grow with every IP ever seen.
 func (db *DB) PurgeHits(ctx context.Context, window time.Duration) (int64, error) {
-	res := db.WithContext(ctx).Exec("DELETE FROM rate_limits WHERE window_start < ?", Now().Add(-2*window))
-	if res.Error != nil {
-		return 0, fmt.Errorf("purge rate limits: %w", res.Error)
+	var n int64
+	err := db.Again(ctx, func() error {
+		res := db.WithContext(ctx).Exec("DELETE FROM rate_limits WHERE window_start < ?", Now().Add(-2*window))
+		n = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge rate limits: %w", err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }

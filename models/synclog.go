@@ -2,209 +2,135 @@ package models
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"sort"
-	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
-// GapGrace is how long a pull waits for a missing seq of the change log
-// that no open transaction holds before passing over it for good.
-const GapGrace = 5 * time.Second
-
-// watermarkScan bounds how many change-log rows one pull walks while
-// advancing the watermark.
-const watermarkScan = 5000
-
-// The change log's seq is an auto-increment assigned when a transaction
-// inserts its row, but transactions commit in any order: a reader may see
-// seq 11 while seq 10 is still uncommitted, and a rolled-back transaction
-// leaves seq 10 missing for ever. A cursor "seq > n" would skip 10.
+// The change log's order is assigned at commit, so that a pull can read
+// "seq > cursor" and never skip a change, on a single MySQL or MariaDB
+// server, on a Galera cluster and on TiDB alike.
 //
-// Pulls therefore only read up to the watermark: the highest seq W such
-// that every seq ≤ W is either committed or known abandoned. Advancing it
-// walks the committed seqs above W in order; at each run of missing seqs:
+// An auto-increment seq would be assigned when a transaction inserts its
+// row, while transactions commit in any order: a reader could see seq 11
+// while seq 10 is still uncommitted, and a rolled-back transaction would
+// leave 10 missing for ever. Telling the two apart needs a look at other
+// transactions' uncommitted rows, which TiDB refuses (no READ UNCOMMITTED)
+// and Galera cannot give (another node's open transaction is invisible),
+// and Galera's auto_increment_increment leaves two seqs in three missing.
 //
-//   - if a transaction still holds one (on MySQL a READ UNCOMMITTED read
-//     sees the uncommitted row), the watermark stops before the run, for
-//     as long as that transaction stays open;
-//   - otherwise the run is a rolled-back (or just-allocated) seq: its
-//     first sighting is recorded in change_gaps, and it is passed over
-//     only once that sighting is older than GapGrace.
+// Instead, sync_state's single row holds the head of the log: the last
+// seq handed out. A transaction that wrote changes takes its seqs as its
+// very last statements before the commit: it raises the head by the
+// number of its change rows (which locks the row until the commit) and
+// inserts the rows with the seqs just below the new head. So:
 //
-// The watermark is kept in sync_state and only moves up, so that replicas
-// share it and each pull walks only what is new.
+//   - seqs are handed out in commit order: the next writer reads the head
+//     only once the previous one has committed (or rolled back, which
+//     undoes its raise: the log has no gaps at all);
+//   - every seq up to the committed head is committed, so the head is the
+//     watermark a pull reads up to, one row read whatever the history's
+//     length, with no grace period and no wait for a late commit;
+//   - on Galera two nodes raising the head at once conflict at
+//     certification, and the loser is run again by the retry policy
+//     (see Retryable); on TiDB the pessimistic lock queues them.
 //
-// SQLite has one writer at a time (transactions begin IMMEDIATE), so its
-// commits land in seq order, and a rolled-back AUTOINCREMENT value is
-// handed out again: it never shows a gap, and its watermark is simply the
-// highest committed seq (read without writing, so that a pull never waits
-// for a writer). The log expects
-// auto_increment_increment = 1 and, on TiDB, AUTO_ID_CACHE 1 (a seq must
-// never be handed out below one already committed).
+// The cost is that commits of writing transactions are serialised on that
+// row for the few milliseconds between the raise and the commit; the rest
+// of the transaction (records, audit, statistics) runs concurrently. The
+// rows are held back to the end only by transactions run through Tx (and
+// PhotoTx); a transaction begun elsewhere takes its seqs where it records
+// its changes, and keeps the head locked from then until it ends.
 
-// changeGap is the first sighting of a run of missing seqs, by its first.
-type changeGap struct {
-	Seq    int64 `gorm:"primaryKey;autoIncrement:false"`
-	SeenAt time.Time
+// pendingLog collects a transaction's change-log rows until its commit.
+type pendingLog struct{ rows []ChangeRow }
+
+type pendingLogKey struct{}
+
+// withPendingLog returns a context under which RecordChanges holds the
+// change-log rows back in the returned log, for writeChangeLog to insert
+// just before the commit.
+func withPendingLog(ctx context.Context) (context.Context, *pendingLog) {
+	p := &pendingLog{}
+	return context.WithValue(ctx, pendingLogKey{}, p), p
 }
 
-// TableName names the gap table.
-func (changeGap) TableName() string { return "change_gaps" }
-
-// gapRun is a run [From, To] of missing seqs between committed ones.
-type gapRun struct{ From, To int64 }
-
-// AdvanceWatermark moves the change log's watermark as far as it safely
-// goes and returns it; more is true when the walk stopped at its bound
-// with committed changes still above it.
-func (db *DB) AdvanceWatermark(ctx context.Context, grace time.Duration) (w int64, more bool, err error) {
-	q := db.WithContext(ctx)
-	if db.Dialect == "sqlite" {
-		err := q.Table("changes").Select("COALESCE(MAX(seq), 0)").Scan(&w).Error
-		if err != nil {
-			return 0, false, fmt.Errorf("read change log head: %w", err)
-		}
-		return w, false, nil
-	}
-	if err := q.Table("sync_state").Where("id = 1").Pluck("watermark", &w).Error; err != nil {
-		return 0, false, fmt.Errorf("read watermark: %w", err)
-	}
-	var seqs []int64
-	if err := q.Table("changes").Where("seq > ?", w).Order("seq").Limit(watermarkScan).Pluck("seq", &seqs).Error; err != nil {
-		return 0, false, fmt.Errorf("scan change log: %w", err)
-	}
-	if len(seqs) == 0 {
-		return w, false, nil
-	}
-	runs := missingRuns(w, seqs)
-	next := seqs[len(seqs)-1]
-	if len(runs) > 0 {
-		if next, err = db.passGaps(ctx, w, seqs, runs, grace); err != nil {
-			return 0, false, err
+// logChanges inserts rows into the change log, or holds them back for the
+// end of the transaction when tx runs under Tx.
+func logChanges(tx *gorm.DB, rows []ChangeRow) error {
+	if ctx := tx.Statement.Context; ctx != nil {
+		if p, ok := ctx.Value(pendingLogKey{}).(*pendingLog); ok {
+			p.rows = append(p.rows, rows...)
+			return nil
 		}
 	}
-	if next > w {
-		if err := db.storeWatermark(ctx, next); err != nil {
-			return 0, false, err
-		}
-	}
-	return next, next == seqs[len(seqs)-1] && len(seqs) == watermarkScan, nil
+	return writeChangeLog(tx, rows)
 }
 
-// missingRuns lists the runs of seqs above w that are absent from the
-// sorted committed seqs.
-func missingRuns(w int64, seqs []int64) []gapRun {
-	var runs []gapRun
-	prev := w
-	for _, s := range seqs {
-		if s > prev+1 {
-			runs = append(runs, gapRun{prev + 1, s - 1})
-		}
-		prev = s
+// writeChangeLog raises the head of the log by len(rows) and inserts the
+// rows with the seqs it handed out, in order.
+func writeChangeLog(tx *gorm.DB, rows []ChangeRow) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	return runs
-}
-
-// passGaps decides how far past the missing runs the watermark may go: to
-// just below the first run that an open transaction holds or that was
-// first seen less than grace ago. It records every run not seen before.
-func (db *DB) passGaps(ctx context.Context, w int64, seqs []int64, runs []gapRun, grace time.Duration) (int64, error) {
-	held, err := db.heldSeqs(ctx, runs[0].From-1, runs[len(runs)-1].To)
+	n := int64(len(rows))
+	head, err := raiseHead(tx, n)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	firstSeen, err := db.gapSightings(ctx, w)
-	if err != nil {
-		return 0, err
+	for i := range rows {
+		rows[i].Seq = head - n + 1 + int64(i)
 	}
-	now := Now()
-	var fresh []changeGap
-	stop := int64(-1)
-	for _, r := range runs {
-		at, known := coveredSince(firstSeen, r)
-		if !known && !heldIn(held, r) {
-			fresh = append(fresh, changeGap{Seq: r.From, SeenAt: now})
-			at = now
-		}
-		if stop < 0 && (heldIn(held, r) || now.Sub(at) < grace) {
-			stop = r.From - 1
-		}
-	}
-	if len(fresh) > 0 {
-		err := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&fresh).Error
-		if err != nil {
-			return 0, fmt.Errorf("record change gaps: %w", err)
-		}
-	}
-	if stop >= 0 {
-		return stop, nil
-	}
-	return seqs[len(seqs)-1], nil
-}
-
-// gapSightings returns when each recorded gap above w was first seen.
-func (db *DB) gapSightings(ctx context.Context, w int64) (map[int64]time.Time, error) {
-	var seen []changeGap
-	if err := db.WithContext(ctx).Where("seq > ?", w).Find(&seen).Error; err != nil {
-		return nil, fmt.Errorf("read change gaps: %w", err)
-	}
-	out := make(map[int64]time.Time, len(seen))
-	for _, s := range seen {
-		out[s.Seq] = s.SeenAt
-	}
-	return out, nil
-}
-
-// coveredSince returns when the run was first seen: the earliest recorded
-// gap that starts inside it. Missing seqs only ever become present, so a
-// run seen before either keeps its start or has lost it to a commit, in
-// which case it counts as new (and waits the grace period again).
-func coveredSince(firstSeen map[int64]time.Time, r gapRun) (time.Time, bool) {
-	var best time.Time
-	found := false
-	for s, at := range firstSeen {
-		if s >= r.From && s <= r.To && (!found || at.Before(best)) {
-			best, found = at, true
-		}
-	}
-	return best, found
-}
-
-// heldSeqs returns the seqs in (w, upto] that are present to a READ
-// UNCOMMITTED read: committed, or held by a transaction still open.
-func (db *DB) heldSeqs(ctx context.Context, w, upto int64) ([]int64, error) {
-	var all []int64
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return tx.Table("changes").Where("seq > ? AND seq <= ?", w, upto).Order("seq").Pluck("seq", &all).Error
-	}, &sql.TxOptions{Isolation: sql.LevelReadUncommitted, ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("scan uncommitted change log: %w", err)
-	}
-	return all, nil
-}
-
-// heldIn reports whether a sorted list of seqs seen uncommitted (or just
-// committed) has one inside the run.
-func heldIn(held []int64, r gapRun) bool {
-	i := sort.Search(len(held), func(i int) bool { return held[i] >= r.From })
-	return i < len(held) && held[i] <= r.To
-}
-
-// storeWatermark raises the stored watermark to w (never lowers it) and
-// forgets the gaps below it.
-func (db *DB) storeWatermark(ctx context.Context, w int64) error {
-	q := db.WithContext(ctx)
-	err := q.Table("sync_state").Where("id = 1 AND watermark < ?", w).
-		Updates(map[string]any{"watermark": w, "updated_at": Now()}).Error
-	if err != nil {
-		return fmt.Errorf("store watermark: %w", err)
-	}
-	if err := q.Exec("DELETE FROM change_gaps WHERE seq <= ?", w).Error; err != nil {
-		return fmt.Errorf("forget change gaps: %w", err)
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("write change log: %w", err)
 	}
 	return nil
+}
+
+// logTop is the highest seq in the change log. The head never starts below
+// it: a database whose log was written before seqs were handed out at
+// commit (or by a migration's repair before 0025 set the head) keeps its
+// seqs, and new ones go above them. Once the head is set it is at least
+// that high anyway (an index lookup, and a read that can only lag).
+const logTop = "(SELECT COALESCE(MAX(seq), 0) FROM changes)"
+
+// raiseHead raises the head of the log by n and returns the new head, in
+// one statement: MySQL, MariaDB and TiDB hand the new value back as the
+// statement's LAST_INSERT_ID(expr), SQLite with RETURNING.
+func raiseHead(tx *gorm.DB, n int64) (int64, error) {
+	var head int64
+	if tx.Dialector.Name() == "sqlite" {
+		var heads []int64
+		err := tx.Raw("UPDATE sync_state SET watermark = MAX(watermark, "+logTop+") + ?, updated_at = ? WHERE id = 1 RETURNING watermark", n, Now()).
+			Scan(&heads).Error
+		if err != nil {
+			return 0, fmt.Errorf("raise change log head: %w", err)
+		}
+		if len(heads) != 1 {
+			return 0, fmt.Errorf("raise change log head: sync_state has no row")
+		}
+		return heads[0], nil
+	}
+	res := gorm.WithResult()
+	err := tx.Clauses(res).Exec("UPDATE sync_state SET watermark = LAST_INSERT_ID(GREATEST(watermark, "+logTop+") + ?), updated_at = ? WHERE id = 1", n, Now()).Error
+	if err != nil {
+		return 0, fmt.Errorf("raise change log head: %w", err)
+	}
+	if res.RowsAffected != 1 || res.Result == nil {
+		return 0, fmt.Errorf("raise change log head: sync_state has no row")
+	}
+	if head, err = res.Result.LastInsertId(); err != nil {
+		return 0, fmt.Errorf("raise change log head: %w", err)
+	}
+	return head, nil
+}
+
+// Watermark returns the head of the change log: every seq up to it is
+// committed, and a change committed later gets a higher seq.
+func (db *DB) Watermark(ctx context.Context) (int64, error) {
+	var w int64
+	if err := db.WithContext(ctx).Table("sync_state").Where("id = 1").Pluck("watermark", &w).Error; err != nil {
+		return 0, fmt.Errorf("read watermark: %w", err)
+	}
+	return w, nil
 }

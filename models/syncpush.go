@@ -22,7 +22,11 @@ type SyncPush struct {
 
 // RecordPush stores the receipt of a push.
 func (db *DB) RecordPush(ctx context.Context, p *SyncPush) error {
-	if err := db.WithContext(ctx).Create(p).Error; err != nil {
+	err := db.Again(ctx, func() error {
+		p.ID = 0 // an attempt the engine gave up on may have set it
+		return db.WithContext(ctx).Create(p).Error
+	})
+	if err != nil {
 		return fmt.Errorf("record push: %w", err)
 	}
 	return nil

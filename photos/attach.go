@@ -207,9 +207,12 @@ func (s *Service) Open(ctx context.Context, p *models.Principal, id string, thum
 }
 
 func (s *Service) content(ctx context.Context, key string) (*Content, error) {
-	url, err := s.store.PresignGet(ctx, key, presignTTL)
-	if err != nil {
-		return nil, err
+	url := ""
+	if s.cfg.PhotoDelivery != "proxy" {
+		var err error
+		if url, err = s.store.PresignGet(ctx, key, presignTTL); err != nil {
+			return nil, err
+		}
 	}
 	if url != "" {
 		// Presigning asks nothing of the store: make sure it is up and

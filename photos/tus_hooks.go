@@ -256,7 +256,9 @@ func (s *Service) sweepUploads(ctx context.Context, cutoff time.Time) (int, erro
 			return n, err
 		}
 	}
-	err = s.db.WithContext(ctx).Exec("DELETE FROM upload_locks WHERE held_until < ?", cutoff).Error
+	err = s.db.Again(ctx, func() error {
+		return s.db.WithContext(ctx).Exec("DELETE FROM upload_locks WHERE held_until < ?", cutoff).Error
+	})
 	return n, err
 }
 

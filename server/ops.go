@@ -19,7 +19,7 @@ func registerOps(e *echo.Echo, d handlers.Deps, reg *prometheus.Registry) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "tepai_db_tx_retries_total",
-			Help: "Transactions and statements run again after the database rolled them back as a deadlock victim.",
+			Help: "Transactions and statements run again after the database gave up on them (deadlock, lock wait timeout, cluster certification failure, TiDB write conflict).",
 		}, func() float64 { return float64(d.DB.TxRetries()) }))
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})

@@ -1,0 +1,89 @@
+-- On TiDB an AUTO_INCREMENT id is cached per server unless the table says
+-- AUTO_ID_CACHE=1, so ids are not handed out in insertion order across
+-- servers; and the option cannot be altered later. The tables read in id
+-- order (the audit trail, push receipts, the photo job queue) are
+-- recreated with it and their rows copied; the change log, whose seqs are
+-- assigned by tepai in commit order (models/synclog.go), is recreated
+-- without AUTO_INCREMENT. Each table: drop leftovers of an interrupted
+-- run, create the new table, copy, swap, drop the old one. Writers must be
+-- stopped meanwhile (docs/deploy.md, upgrades). Other engines skip this.
+
+-- tidb: DROP TABLE IF EXISTS audit_entries_next;
+-- tidb: DROP TABLE IF EXISTS audit_entries_prev;
+-- tidb: CREATE TABLE audit_entries_next (
+-- tidb:   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+-- tidb:   at DATETIME(3) NOT NULL,
+-- tidb:   actor_id VARCHAR(36) NOT NULL,
+-- tidb:   actor_role VARCHAR(16) NOT NULL,
+-- tidb:   record_type VARCHAR(24) NOT NULL,
+-- tidb:   record_id VARCHAR(64) NOT NULL,
+-- tidb:   action VARCHAR(16) NOT NULL,
+-- tidb:   region_code VARCHAR(12) NOT NULL DEFAULT '',
+-- tidb:   before_json MEDIUMTEXT NULL,
+-- tidb:   after_json MEDIUMTEXT NULL,
+-- tidb:   request_id VARCHAR(64) NOT NULL DEFAULT '',
+-- tidb:   INDEX idx_audit_record (record_type, record_id, id),
+-- tidb:   INDEX idx_audit_region (region_code, id)
+-- tidb: ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin /*T![auto_id_cache] AUTO_ID_CACHE=1 */;
+-- tidb: INSERT INTO audit_entries_next (id, at, actor_id, actor_role, record_type, record_id, action, region_code, before_json, after_json, request_id)
+-- tidb:   SELECT id, at, actor_id, actor_role, record_type, record_id, action, region_code, before_json, after_json, request_id FROM audit_entries;
+-- tidb: RENAME TABLE audit_entries TO audit_entries_prev, audit_entries_next TO audit_entries;
+-- tidb: DROP TABLE audit_entries_prev;
+
+-- tidb: DROP TABLE IF EXISTS changes_next;
+-- tidb: DROP TABLE IF EXISTS changes_prev;
+-- tidb: CREATE TABLE changes_next (
+-- tidb:   seq BIGINT NOT NULL PRIMARY KEY,
+-- tidb:   record_type VARCHAR(24) NOT NULL,
+-- tidb:   record_id VARCHAR(64) NOT NULL,
+-- tidb:   op VARCHAR(8) NOT NULL,
+-- tidb:   commissioner_id VARCHAR(36) NOT NULL DEFAULT '',
+-- tidb:   region_code VARCHAR(12) NOT NULL DEFAULT '',
+-- tidb:   at DATETIME(3) NOT NULL,
+-- tidb:   team_id VARCHAR(36) NOT NULL DEFAULT '',
+-- tidb:   INDEX idx_changes_commissioner (commissioner_id, seq),
+-- tidb:   INDEX idx_changes_region (region_code, seq),
+-- tidb:   INDEX idx_changes_team (team_id, seq)
+-- tidb: ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+-- tidb: INSERT INTO changes_next (seq, record_type, record_id, op, commissioner_id, region_code, at, team_id)
+-- tidb:   SELECT seq, record_type, record_id, op, commissioner_id, region_code, at, team_id FROM changes;
+-- tidb: RENAME TABLE changes TO changes_prev, changes_next TO changes;
+-- tidb: DROP TABLE changes_prev;
+
+-- tidb: DROP TABLE IF EXISTS sync_pushes_next;
+-- tidb: DROP TABLE IF EXISTS sync_pushes_prev;
+-- tidb: CREATE TABLE sync_pushes_next (
+-- tidb:   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+-- tidb:   user_id VARCHAR(36) NOT NULL,
+-- tidb:   device_id VARCHAR(100) NOT NULL,
+-- tidb:   device_time DATETIME(3) NULL,
+-- tidb:   received_at DATETIME(3) NOT NULL,
+-- tidb:   clock_skew_ms BIGINT NULL,
+-- tidb:   changes INTEGER NOT NULL DEFAULT 0,
+-- tidb:   request_id VARCHAR(64) NOT NULL DEFAULT '',
+-- tidb:   INDEX idx_sync_pushes_user (user_id, id),
+-- tidb:   INDEX idx_sync_pushes_device (device_id, id)
+-- tidb: ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin /*T![auto_id_cache] AUTO_ID_CACHE=1 */;
+-- tidb: INSERT INTO sync_pushes_next (id, user_id, device_id, device_time, received_at, clock_skew_ms, changes, request_id)
+-- tidb:   SELECT id, user_id, device_id, device_time, received_at, clock_skew_ms, changes, request_id FROM sync_pushes;
+-- tidb: RENAME TABLE sync_pushes TO sync_pushes_prev, sync_pushes_next TO sync_pushes;
+-- tidb: DROP TABLE sync_pushes_prev;
+
+-- tidb: DROP TABLE IF EXISTS photo_jobs_next;
+-- tidb: DROP TABLE IF EXISTS photo_jobs_prev;
+-- tidb: CREATE TABLE photo_jobs_next (
+-- tidb:   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+-- tidb:   kind VARCHAR(16) NOT NULL,
+-- tidb:   sha256 CHAR(64) NOT NULL,
+-- tidb:   attempts INTEGER NOT NULL DEFAULT 0,
+-- tidb:   claimed_by VARCHAR(64) NOT NULL DEFAULT '',
+-- tidb:   claimed_until DATETIME(3) NULL,
+-- tidb:   last_error VARCHAR(255) NOT NULL DEFAULT '',
+-- tidb:   created_at DATETIME(3) NOT NULL,
+-- tidb:   UNIQUE INDEX uq_photo_jobs_kind_sha (kind, sha256),
+-- tidb:   INDEX idx_photo_jobs_claim (claimed_until)
+-- tidb: ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin /*T![auto_id_cache] AUTO_ID_CACHE=1 */;
+-- tidb: INSERT INTO photo_jobs_next (id, kind, sha256, attempts, claimed_by, claimed_until, last_error, created_at)
+-- tidb:   SELECT id, kind, sha256, attempts, claimed_by, claimed_until, last_error, created_at FROM photo_jobs;
+-- tidb: RENAME TABLE photo_jobs TO photo_jobs_prev, photo_jobs_next TO photo_jobs;
+-- tidb: DROP TABLE photo_jobs_prev;
