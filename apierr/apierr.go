@@ -109,6 +109,11 @@ func Forbidden() *Error {
 	return newErr(http.StatusForbidden, "forbidden", "无权执行此操作", "you are not allowed to do this")
 }
 
+// ForbiddenMsg is a 403 that says why.
+func ForbiddenMsg(zh, en string) *Error {
+	return newErr(http.StatusForbidden, "forbidden", zh, en)
+}
+
 // NotFound is a record that does not exist or lies outside the caller's scope.
 func NotFound() *Error {
 	return newErr(http.StatusNotFound, "not_found", "记录不存在", "not found")

@@ -46,9 +46,7 @@ func checkNewLogin(f *apierr.Fields, phone, password, name string) {
 	if !isMainlandMobile(phone) {
 		f.Add("phone", "须为 11 位手机号码", "must be an 11-digit mainland mobile number starting with 1")
 	}
-	if len(password) < 8 || len(password) > 72 {
-		f.Add("password", "密码须为 8 到 72 个字符", "password must have 8 to 72 characters")
-	}
+	checkPassword(f, "password", password, phone)
 	checkText(f, "name", name, true, 50)
 }
 

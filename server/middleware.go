@@ -89,10 +89,9 @@ func metrics(reg *prometheus.Registry) echo.MiddlewareFunc {
 func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			h := c.Request().Header.Get(echo.HeaderAuthorization)
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok || token == "" {
-				return apierr.Unauthorized("缺少访问令牌", "missing bearer token")
+			token, err := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
+			if err != nil {
+				return err
 			}
 			claims, err := d.Tokens.Parse(token)
 			if err != nil {
@@ -105,11 +104,46 @@ func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 			if err != nil {
 				return err // the database is down (503) or failing (500); the login may still be valid
 			}
+			if p.MustChangePassword && !passwordChangeRoute(c) {
+				return apierr.ForbiddenMsg("请先修改临时密码：此登录只能读取 GET /api/v1/me 和调用 POST /api/v1/me/password",
+					"change the temporary password first: this login may only use GET /api/v1/me and POST /api/v1/me/password")
+			}
 			handlers.SetPrincipal(c, p)
 			handlers.SetLogger(c, handlers.Logger(c).With("user_id", p.UserID))
 			return next(c)
 		}
 	}
+}
+
+// bearerToken takes the access token out of an Authorization header,
+// saying what is wrong with a header that is missing, of another scheme or
+// empty.
+func bearerToken(h string) (string, error) {
+	if strings.TrimSpace(h) == "" {
+		return "", apierr.Unauthorized("缺少访问令牌：请在 Authorization 头中发送 \"Bearer <access_token>\"",
+			"missing access token: send \"Authorization: Bearer <access_token>\"")
+	}
+	h = strings.TrimSpace(h)
+	if strings.EqualFold(h, "Bearer") {
+		return "", apierr.Unauthorized("Authorization 头中 Bearer 之后缺少访问令牌", "no access token after \"Bearer \" in the Authorization header")
+	}
+	scheme, token, found := strings.Cut(h, " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", apierr.Unauthorized("Authorization 头的认证方案错误：须为 \"Bearer <access_token>\"（Bearer 后有一个空格）",
+			"wrong Authorization scheme: it must be \"Bearer <access_token>\" (Bearer, a space, then the token)")
+	}
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return "", apierr.Unauthorized("Authorization 头中 Bearer 之后缺少访问令牌", "no access token after \"Bearer \" in the Authorization header")
+	}
+	return token, nil
+}
+
+// passwordChangeRoute reports whether the request is one a login with a
+// temporary password may make: reading itself or changing the password.
+func passwordChangeRoute(c echo.Context) bool {
+	m, path := c.Request().Method, c.Path()
+	return m == http.MethodGet && path == "/api/v1/me" || m == http.MethodPost && path == "/api/v1/me/password"
 }
 
 // securityHeaders tells browsers not to guess content types: every answer
