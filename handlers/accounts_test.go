@@ -26,7 +26,9 @@ func TestChangePassword(t *testing.T) {
 		one, two := login(a, u.User.Phone, u.Password), login(a, u.User.Phone, u.Password)
 		access := one["access_token"].(string)
 		p := "/api/v1/me/password"
-		body := func(cur, next string) map[string]any { return map[string]any{"current_password": cur, "new_password": next} }
+		body := func(cur, next string) map[string]any {
+			return map[string]any{"current_password": cur, "new_password": next}
+		}
 		a.run([]peopleCase{
 			{name: "unauthenticated", method: "POST", path: p, body: body(u.Password, "a-new-password-1"), status: 401},
 			{name: "wrong current password", method: "POST", path: p, token: access, body: body("not-my-password", "a-new-password-1"),
