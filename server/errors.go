@@ -88,7 +88,7 @@ func toAPIError(err error) *apierr.Error {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return apierr.TooLarge()
+		return apierr.TooLargeLimit("请求体", "request body", tooLarge.Limit)
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return apierr.NotFound().WithCause(err)
 	case errors.Is(err, storage.ErrUnavailable), models.IsUnavailable(err):

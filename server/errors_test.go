@@ -84,7 +84,9 @@ func TestErrorsHaveTheContractShape(t *testing.T) {
 	checkError(t, "empty body", env.Do("POST", "/test/json", "", ""), 400, "bad_request", "")
 	checkError(t, "not JSON", env.Do("POST", "/test/json", "", "name=x", "Content-Type", "text/plain"), 415, "unsupported_media_type", "")
 	checkError(t, "wrong type", env.Do("POST", "/test/json", "", `{"name": 5}`), 422, "validation_failed", "")
-	checkError(t, "too large", env.Do("POST", "/test/json", "", big, en...), 413, "payload_too_large", "request body too large")
+	// The limit is 1024 bytes (cfg.MaxBodyBytes above) and the message says so.
+	checkError(t, "too large", env.Do("POST", "/test/json", "", big, en...), 413, "payload_too_large", "the request body is over the size limit of 1 KiB (1024 bytes)")
+	checkError(t, "too large, zh", env.Do("POST", "/test/json", "", big), 413, "payload_too_large", "请求体超过大小上限 1 KiB（1024 字节）")
 	checkError(t, "panic", env.Do("GET", "/test/panic", "", nil), 500, "internal", "服务器内部错误")
 	checkError(t, "panic, en", env.Do("GET", "/test/panic", "", nil, en...), 500, "internal", "internal server error")
 	checkError(t, "no token", env.Do("GET", "/api/v1/regions/33", "", nil, en...), 401, "unauthorized", `missing access token: send "Authorization: Bearer <access_token>"`)
@@ -113,7 +115,7 @@ func TestErrorsHaveTheContractShape(t *testing.T) {
 	if req.ContentLength != 0 || req.TransferEncoding != nil && req.TransferEncoding[0] != "chunked" {
 		t.Fatalf("the request was not sent chunked: %d %v", req.ContentLength, req.TransferEncoding)
 	}
-	checkError(t, "too large, chunked", &testenv.Resp{Status: res.StatusCode, Header: res.Header, Body: b}, 413, "payload_too_large", "")
+	checkError(t, "too large, chunked", &testenv.Resp{Status: res.StatusCode, Header: res.Header, Body: b}, 413, "payload_too_large", "请求体超过大小上限 1 KiB（1024 字节）")
 
 	var details struct {
 		Error struct {

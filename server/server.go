@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/handlers"
 )
 
@@ -34,7 +35,7 @@ func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
 
 	registerOps(e, d, reg)
 	api := e.Group("/api/v1")
-	authed := api.Group("", authenticate(d))
+	authed := api.Group("", authenticate(d), handlers.NormalizeIDParams)
 	registerRoutes(api, authed, d)
 	answerMethodNotAllowed(e)
 	return e
@@ -51,7 +52,7 @@ func bodyLimit(max int64) echo.MiddlewareFunc {
 			}
 			req := c.Request()
 			if req.ContentLength > max {
-				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+				return apierr.TooLargeLimit("请求体", "request body", max)
 			}
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, max)
 			return next(c)
