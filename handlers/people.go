@@ -58,7 +58,8 @@ func checkRegionField(ctx context.Context, db *models.DB, f *apierr.Fields, fiel
 		return
 	}
 	if !slices.Contains(levels, models.LevelOf(code)) {
-		f.Add(field, "行政区划级别不符", "region code of the wrong level")
+		zh, en := wrongLevel(code, levels)
+		f.Add(field, zh, en)
 		return
 	}
 	if _, err := db.GetRegion(ctx, code); err != nil {

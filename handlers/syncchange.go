@@ -17,7 +17,8 @@ func (h *Sync) parseChange(i int, raw json.RawMessage) (pushItem, *ApplyResult) 
 	it := pushItem{idx: i}
 	var bad apierr.Fields
 	if !jsonString(f["type"], &it.typ) {
-		bad.Add("type", "须为记录类型名", "must be a record type name")
+		d := unknownType("", h.records.specs).Details[0]
+		bad.Add("type", d.ZH, d.EN)
 	}
 	if !jsonString(f["op"], &it.op) {
 		bad.Add("op", "须为 upsert 或 delete", "must be upsert or delete")

@@ -73,6 +73,7 @@ func (h *Sync) Push(c echo.Context) error {
 			return err
 		}
 	}
+	h.explainForbidden(c, out)
 	return c.JSON(http.StatusOK, PushResponse{Results: pushResults(out, language(c)), ServerTime: models.Now()})
 }
 

@@ -18,7 +18,7 @@ import (
 func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.HTTPErrorHandler = errorHandler(d.Log, d.DB)
 	e.IPExtractor = echo.ExtractIPDirect()
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
