@@ -116,27 +116,21 @@ func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 }
 
 // bearerToken takes the access token out of an Authorization header,
-// saying what is wrong with a header that is missing, of another scheme or
-// empty.
+// which must be exactly "Bearer <token>", saying what is wrong with a
+// header that is missing, of another scheme or without a token.
 func bearerToken(h string) (string, error) {
-	if strings.TrimSpace(h) == "" {
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	switch {
+	case ok && token != "":
+		return token, nil
+	case strings.TrimSpace(h) == "":
 		return "", apierr.Unauthorized("缺少访问令牌：请在 Authorization 头中发送 \"Bearer <access_token>\"",
 			"missing access token: send \"Authorization: Bearer <access_token>\"")
-	}
-	h = strings.TrimSpace(h)
-	if strings.EqualFold(h, "Bearer") {
+	case ok || h == "Bearer":
 		return "", apierr.Unauthorized("Authorization 头中 Bearer 之后缺少访问令牌", "no access token after \"Bearer \" in the Authorization header")
 	}
-	scheme, token, found := strings.Cut(h, " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") {
-		return "", apierr.Unauthorized("Authorization 头的认证方案错误：须为 \"Bearer <access_token>\"（Bearer 后有一个空格）",
-			"wrong Authorization scheme: it must be \"Bearer <access_token>\" (Bearer, a space, then the token)")
-	}
-	token = strings.TrimSpace(token)
-	if token == "" {
-		return "", apierr.Unauthorized("Authorization 头中 Bearer 之后缺少访问令牌", "no access token after \"Bearer \" in the Authorization header")
-	}
-	return token, nil
+	return "", apierr.Unauthorized("Authorization 头的认证方案错误：须为 \"Bearer <access_token>\"（Bearer 后有一个空格）",
+		"wrong Authorization scheme: it must be \"Bearer <access_token>\" (Bearer, a space, then the token)")
 }
 
 // passwordChangeRoute reports whether the request is one a login with a
