@@ -101,6 +101,19 @@ func TestUpperCaseIDs(t *testing.T) {
 		if r := env.Do("GET", "/api/v1/photos?owner_type=visit&owner_id="+strings.ToUpper(lower), me.Token, nil); len(r.JSON()["items"].([]any)) != 1 {
 			t.Fatalf("photos by upper-case owner id: %s", r.Body)
 		}
+		// The same through tus: upper case in Upload-Metadata.
+		tid := newID()
+		c := tusClient{t: t, env: env, token: me.Token}
+		png := phototest.PNG(40, 30, 3)
+		loc := c.create(len(png), photoFields(strings.ToUpper(tid), "visit", strings.ToUpper(lower))).header.Get("Location")
+		if r := c.patch(loc, 0, png); r.status != http.StatusNoContent || r.header.Get("Photo-Id") != tid {
+			t.Fatalf("tus upper-case: %d %v %s", r.status, r.header, r.body)
+		}
+		var owners []string
+		env.DB().Table("photos").Where("id IN ?", []string{pid, tid}).Order("id").Pluck("owner_id", &owners)
+		if len(owners) != 2 || owners[0] != lower || owners[1] != lower {
+			t.Fatalf("photo owners %v, want both %s", owners, lower)
+		}
 	})
 }
 
