@@ -50,9 +50,12 @@ func unknownType(typ string, specs map[string]*spec) *apierr.Error {
 		valid = append(valid, k)
 	}
 	sort.Strings(valid)
+	zh, en := fmt.Sprintf("未知的记录类型 %q", typ), fmt.Sprintf("unknown record type %q", typ)
+	if typ == "" {
+		zh, en = "须为记录类型名（字符串）", "must be a record type name (a string)"
+	}
 	e, _ := apierr.As(apierr.Invalid("type",
-		fmt.Sprintf("未知的记录类型 %q；可用的类型：%s", typ, strings.Join(valid, "、")),
-		fmt.Sprintf("unknown record type %q; valid types: %s", typ, strings.Join(valid, ", "))))
+		zh+"；可用的类型："+strings.Join(valid, "、"), en+"; valid types: "+strings.Join(valid, ", ")))
 	return e
 }
 
