@@ -58,10 +58,6 @@ type tokenResponse struct {
 
 var errBadLogin = apierr.Unauthorized("手机号或密码错误", "wrong phone or password")
 
-// errDisabled answers the right password of a disabled account: only then,
-// so that it tells nothing to someone who does not know the password.
-var errDisabled = apierr.ForbiddenMsg("账号已停用，请联系管理员", "this account is disabled; ask an administrator to enable it")
-
 // login checks a phone and password. Attempts are counted per phone and
 // per IP before the password is checked; a successful login forgets the
 // phone's count and takes its own attempt back from the IP's count, so
@@ -120,6 +116,10 @@ func (h *Auth) check(ctx context.Context, in loginRequest) (*models.User, error)
 	}
 	return u, nil
 }
+
+// errDisabled answers the right password of a disabled account: only then,
+// so that it tells nothing to someone who does not know the password.
+var errDisabled = apierr.ForbiddenMsg("账号已停用，请联系管理员", "this account is disabled; ask an administrator to enable it")
 
 // limit counts an attempt on the phone's and the IP's buckets and answers
 // 429 when either went over the limit in its window. It returns the IP's

@@ -89,9 +89,10 @@ func metrics(reg *prometheus.Registry) echo.MiddlewareFunc {
 func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			token, err := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
-			if err != nil {
-				return err
+			h := c.Request().Header.Get(echo.HeaderAuthorization)
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok || token == "" {
+				return bearerError(h)
 			}
 			claims, err := d.Tokens.Parse(token)
 			if err != nil {
@@ -115,21 +116,18 @@ func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 	}
 }
 
-// bearerToken takes the access token out of an Authorization header,
-// which must be exactly "Bearer <token>", saying what is wrong with a
-// header that is missing, of another scheme or without a token.
-func bearerToken(h string) (string, error) {
-	token, ok := strings.CutPrefix(h, "Bearer ")
+// bearerError says what is wrong with an Authorization header that is
+// not exactly "Bearer <token>": missing, of another scheme, or without a
+// token.
+func bearerError(h string) error {
 	switch {
-	case ok && token != "":
-		return token, nil
 	case strings.TrimSpace(h) == "":
-		return "", apierr.Unauthorized("缺少访问令牌：请在 Authorization 头中发送 \"Bearer <access_token>\"",
+		return apierr.Unauthorized("缺少访问令牌：请在 Authorization 头中发送 \"Bearer <access_token>\"",
 			"missing access token: send \"Authorization: Bearer <access_token>\"")
-	case ok || h == "Bearer":
-		return "", apierr.Unauthorized("Authorization 头中 Bearer 之后缺少访问令牌", "no access token after \"Bearer \" in the Authorization header")
+	case strings.HasPrefix(h, "Bearer ") || h == "Bearer":
+		return apierr.Unauthorized("Authorization 头中 Bearer 之后缺少访问令牌", "no access token after \"Bearer \" in the Authorization header")
 	}
-	return "", apierr.Unauthorized("Authorization 头的认证方案错误：须为 \"Bearer <access_token>\"（Bearer 后有一个空格）",
+	return apierr.Unauthorized("Authorization 头的认证方案错误：须为 \"Bearer <access_token>\"（Bearer 后有一个空格）",
 		"wrong Authorization scheme: it must be \"Bearer <access_token>\" (Bearer, a space, then the token)")
 }
 
