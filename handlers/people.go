@@ -46,7 +46,9 @@ func checkNewLogin(f *apierr.Fields, phone, password, name string) {
 	if !isMainlandMobile(phone) {
 		f.Add("phone", "须为 11 位手机号码", "must be an 11-digit mainland mobile number starting with 1")
 	}
-	checkPassword(f, "password", password, phone)
+	if len(password) < 8 || len(password) > 72 || password == phone {
+		f.Add("password", passwordRuleZH, passwordRuleEN)
+	}
 	checkText(f, "name", name, true, 50)
 }
 
