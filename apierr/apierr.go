@@ -109,6 +109,11 @@ func Forbidden() *Error {
 	return newErr(http.StatusForbidden, "forbidden", "无权执行此操作", "you are not allowed to do this")
 }
 
+// ForbiddenMsg is a 403 that says why.
+func ForbiddenMsg(zh, en string) *Error {
+	return newErr(http.StatusForbidden, "forbidden", zh, en)
+}
+
 // NotFound is a record that does not exist or lies outside the caller's scope.
 func NotFound() *Error {
 	return newErr(http.StatusNotFound, "not_found", "记录不存在", "not found")
@@ -130,6 +135,27 @@ func PreconditionFailed(current any) *Error {
 // TooLarge is a body over the size limit.
 func TooLarge() *Error {
 	return newErr(http.StatusRequestEntityTooLarge, "payload_too_large", "请求内容过大", "request body too large")
+}
+
+// TooLargeLimit is a body over the size limit that names the limit;
+// what names the body ("照片", "photo").
+func TooLargeLimit(whatZH, whatEN string, limit int64) *Error {
+	size := Size(limit)
+	return newErr(http.StatusRequestEntityTooLarge, "payload_too_large",
+		fmt.Sprintf("%s超过大小上限 %s（%d 字节）", whatZH, size, limit),
+		fmt.Sprintf("the %s is over the size limit of %s (%d bytes)", whatEN, size, limit))
+}
+
+// Size writes a byte count the way limits are stated: in MiB or KiB when
+// it is a whole number of them, else in bytes.
+func Size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
 }
 
 // UnsupportedMedia is a body of a type the endpoint does not take.

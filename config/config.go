@@ -24,6 +24,10 @@ type Config struct {
 	AdminPassword string
 	AccessTTL     time.Duration
 	RefreshTTL    time.Duration
+	// RefreshGrace is how long a rotated refresh token presented again
+	// answers the pair its rotation answered (a retry after a lost
+	// response) instead of revoking the login.
+	RefreshGrace  time.Duration
 	MaxPhotoBytes int64
 	MaxBodyBytes  int64
 	BcryptCost    int
@@ -80,6 +84,7 @@ func Default() Config {
 		PhotoDelivery: "redirect",
 		AccessTTL:     15 * time.Minute,
 		RefreshTTL:    30 * 24 * time.Hour,
+		RefreshGrace:  time.Minute,
 		MaxPhotoBytes: 20 << 20,
 		MaxBodyBytes:  4 << 20,
 		BcryptCost:    10,
@@ -150,6 +155,7 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.AdminPassword, "admin-password", "TEPAI_ADMIN_PASSWORD", "password of that admin, at least 8 characters")
 	dur(&c.AccessTTL, "access-ttl", "TEPAI_ACCESS_TTL", "lifetime of access tokens")
 	dur(&c.RefreshTTL, "refresh-ttl", "TEPAI_REFRESH_TTL", "lifetime of refresh tokens")
+	dur(&c.RefreshGrace, "refresh-grace", "TEPAI_REFRESH_GRACE", "how long a used refresh token presented again answers the same new pair")
 	num(&c.MaxPhotoBytes, "max-photo-bytes", "TEPAI_MAX_PHOTO_BYTES", "largest photo accepted, in bytes")
 	num(&c.MaxBodyBytes, "max-body-bytes", "TEPAI_MAX_BODY_BYTES", "largest JSON request body, in bytes")
 	dur(&c.OrphanGrace, "orphan-grace", "TEPAI_ORPHAN_GRACE", "age after which stored photo bytes no photo needs are swept")
@@ -192,6 +198,9 @@ func (c *Config) Validate() error {
 	}
 	if c.AccessTTL <= 0 || c.RefreshTTL <= c.AccessTTL {
 		errs = append(errs, errors.New("access-ttl must be positive and shorter than refresh-ttl"))
+	}
+	if c.RefreshGrace < 0 || c.RefreshGrace >= c.AccessTTL {
+		errs = append(errs, errors.New("refresh-grace must be zero or more and shorter than access-ttl"))
 	}
 	if c.LoginLimit < 1 || c.LoginIPLimit < 1 || c.LoginWindow <= 0 {
 		errs = append(errs, errors.New("login-limit and login-window must be positive"))

@@ -26,7 +26,7 @@ func (h *AuditHandlers) Register(g *echo.Group) {
 
 // auditTypes are the record types the audit trail knows.
 var auditTypes = []string{"region", "assignment", TypeVisit, TypeTraining, TypePlot, TypePlotObservation,
-	TypeHarvest, TypeHousehold, TypeIncome, TypeProject, TypeDemand, "photo"}
+	TypeHarvest, TypeHousehold, TypeIncome, TypeProject, TypeDemand, "photo", "user"}
 
 // AuditItem is one entry of the audit trail as the API answers it, with
 // the record before and after the change (null on create and delete).

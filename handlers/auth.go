@@ -51,6 +51,9 @@ type tokenResponse struct {
 	TokenType    string    `json:"token_type"`
 	ExpiresIn    int       `json:"expires_in"`
 	User         tokenUser `json:"user"`
+	// MustChangePassword is true after a password reset: the access token
+	// is then good only for GET /me and POST /me/password.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 var errBadLogin = apierr.Unauthorized("手机号或密码错误", "wrong phone or password")
@@ -113,8 +116,15 @@ func (h *Auth) check(ctx context.Context, in loginRequest) (*models.User, error)
 	if !auth.CheckPassword(hash, in.Password) || u == nil {
 		return nil, errBadLogin
 	}
+	if !u.Active {
+		return nil, errDisabled
+	}
 	return u, nil
 }
+
+// errDisabled answers the right password of a disabled account: only then,
+// so that it tells nothing to someone who does not know the password.
+var errDisabled = apierr.ForbiddenMsg("账号已停用，请联系管理员", "this account is disabled; ask an administrator to enable it")
 
 // limit counts an attempt on the phone's and the IP's buckets and answers
 // 429 when either went over the limit in its window. It returns the IP's
@@ -150,7 +160,10 @@ func (h *Auth) refresh(c echo.Context) error {
 	if in.RefreshToken == "" {
 		return apierr.Invalid("refresh_token", "不能为空", "is required")
 	}
-	g, err := h.d.DB.RotateRefresh(c.Request().Context(), in.RefreshToken, h.d.Config.RefreshTTL)
+	issue := func(u models.User, sessionID string) (string, error) {
+		return h.d.Tokens.Issue(u.ID, sessionID, u.Role)
+	}
+	g, err := h.d.DB.RotateRefresh(c.Request().Context(), in.RefreshToken, h.d.Config.RefreshTTL, h.d.Config.RefreshGrace, issue)
 	switch {
 	case errors.Is(err, models.ErrRefreshReused):
 		Logger(c).Warn("refresh token reused; login revoked")
@@ -163,17 +176,22 @@ func (h *Auth) refresh(c echo.Context) error {
 	return h.grant(c, g)
 }
 
-// grant answers a login or refresh with a new access token.
+// grant answers a login or refresh with its pair, signing the access
+// token when the grant does not carry one yet.
 func (h *Auth) grant(c echo.Context, g *models.Grant) error {
-	access, err := h.d.Tokens.Issue(g.User.ID, g.SessionID, g.User.Role)
-	if err != nil {
-		return err
+	access := g.AccessToken
+	if access == "" {
+		var err error
+		if access, err = h.d.Tokens.Issue(g.User.ID, g.SessionID, g.User.Role); err != nil {
+			return err
+		}
 	}
 	u := g.User
 	return c.JSON(http.StatusOK, tokenResponse{
 		AccessToken: access, RefreshToken: g.RefreshToken, TokenType: "Bearer",
-		ExpiresIn: int(h.d.Tokens.TTL() / time.Second),
-		User:      tokenUser{ID: u.ID, Name: u.Name, Role: u.Role, RegionCode: u.RegionCode},
+		ExpiresIn:          int(h.d.Tokens.TTL() / time.Second),
+		User:               tokenUser{ID: u.ID, Name: u.Name, Role: u.Role, RegionCode: u.RegionCode},
+		MustChangePassword: u.MustChangePassword,
 	})
 }
 

@@ -137,9 +137,11 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 			t.Fatalf("rotation: %v", second)
 		}
 		a.expect(http.StatusOK, "GET", "/api/v1/me", second["access_token"].(string), nil)
-		// Presenting the used token again revokes the whole login.
+		// The first token, presented again after the grace period (its use
+		// moved 61 s back), revokes the whole login.
+		backdateUse(env, first["refresh_token"].(string), 61*time.Second)
 		if r := refresh(first["refresh_token"]); r.Status != http.StatusUnauthorized {
-			t.Fatalf("reuse: %d %s", r.Status, r.Body)
+			t.Fatalf("reuse after the grace: %d %s", r.Status, r.Body)
 		}
 		a.expect(http.StatusUnauthorized, "GET", "/api/v1/me", second["access_token"].(string), nil)
 		a.expect(http.StatusUnauthorized, "GET", "/api/v1/me", first["access_token"].(string), nil)
@@ -155,6 +157,16 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	})
 }
 
+// backdateUse moves the moment a refresh token was used back by d, as if
+// that much time had passed since its rotation.
+func backdateUse(env *testenv.Env, token string, d time.Duration) {
+	env.T.Helper()
+	err := env.DB().Exec("UPDATE refresh_tokens SET used_at = ? WHERE hash = ?", models.Now().Add(-d), models.HashRefreshToken(token)).Error
+	if err != nil {
+		env.T.Fatal(err)
+	}
+}
+
 func TestRefreshExpired(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		a := newPeopleAPI(t, env)
@@ -167,6 +179,9 @@ func TestRefreshExpired(t *testing.T) {
 	})
 }
 
+// TestRefreshRace sends one refresh token several times at once (two
+// threads of one app): every request answers the same new pair, which
+// then works (and rotates) like any other.
 func TestRefreshRace(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		a := newPeopleAPI(t, env)
@@ -175,6 +190,7 @@ func TestRefreshRace(t *testing.T) {
 		body := `{"refresh_token":"` + tok["refresh_token"].(string) + `"}`
 		const n = 4
 		statuses := make([]int, n)
+		pairs := make([]map[string]any, n)
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Add(1)
@@ -184,22 +200,72 @@ func TestRefreshRace(t *testing.T) {
 				if err != nil {
 					return
 				}
-				res.Body.Close()
+				defer res.Body.Close()
 				statuses[i] = res.StatusCode
+				_ = json.NewDecoder(res.Body).Decode(&pairs[i])
 			}()
 		}
 		wg.Wait()
-		ok := 0
-		for _, s := range statuses {
-			if s == http.StatusOK {
-				ok++
-			} else if s != http.StatusUnauthorized {
-				t.Fatalf("statuses %v", statuses)
+		for i := range n {
+			if statuses[i] != http.StatusOK {
+				t.Fatalf("statuses %v, want all 200", statuses)
+			}
+			if pairs[i]["refresh_token"] != pairs[0]["refresh_token"] || pairs[i]["access_token"] != pairs[0]["access_token"] {
+				t.Fatalf("racing refreshes answered different pairs: %v and %v", pairs[0], pairs[i])
 			}
 		}
-		if ok != 1 {
-			t.Fatalf("%d racing refreshes won, want exactly 1: %v", ok, statuses)
+		if pairs[0]["refresh_token"] == tok["refresh_token"] {
+			t.Fatal("the refresh token was not rotated")
 		}
+		// One rotation happened: the login has two refresh tokens, the
+		// first used, the second not.
+		var used, unused int64
+		env.DB().Table("refresh_tokens rt").Joins("JOIN sessions s ON s.id = rt.session_id").
+			Where("s.user_id = ? AND rt.used_at IS NOT NULL", c.User.ID).Count(&used)
+		env.DB().Table("refresh_tokens rt").Joins("JOIN sessions s ON s.id = rt.session_id").
+			Where("s.user_id = ? AND rt.used_at IS NULL", c.User.ID).Count(&unused)
+		if used != 1 || unused != 1 {
+			t.Fatalf("refresh tokens: %d used, %d unused; want 1 and 1", used, unused)
+		}
+		a.expect(http.StatusOK, "GET", "/api/v1/me", pairs[0]["access_token"].(string), nil)
+		third := a.expect(http.StatusOK, "POST", "/api/v1/auth/refresh", "", map[string]any{"refresh_token": pairs[0]["refresh_token"]})
+		if third["refresh_token"] == pairs[0]["refresh_token"] {
+			t.Fatal("the shared pair did not rotate")
+		}
+	})
+}
+
+// TestRefreshRetryAfterLostResponse: the phone's first refresh reached the
+// server but its answer was lost; the retry with the same token, within
+// the grace, gets the same pair, and the login goes on. The stored seal of
+// that pair holds neither token in the clear.
+func TestRefreshRetryAfterLostResponse(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
+		a := newPeopleAPI(t, env)
+		c := env.NewUser("commissioner", kaihua)
+		tok := login(a, c.User.Phone, c.Password)
+		old := map[string]any{"refresh_token": tok["refresh_token"]}
+		lost := a.expect(http.StatusOK, "POST", "/api/v1/auth/refresh", "", old)
+		// 59 s later (inside the 60 s grace) the phone retries.
+		backdateUse(env, tok["refresh_token"].(string), 59*time.Second)
+		retry := a.expect(http.StatusOK, "POST", "/api/v1/auth/refresh", "", old)
+		if retry["refresh_token"] != lost["refresh_token"] || retry["access_token"] != lost["access_token"] {
+			t.Fatalf("retry answered another pair: %v, first %v", retry, lost)
+		}
+		var seal string
+		env.DB().Table("refresh_tokens").Select("grace_seal").Where("hash = ?", models.HashRefreshToken(tok["refresh_token"].(string))).Scan(&seal)
+		for _, secret := range []string{lost["refresh_token"].(string), lost["access_token"].(string)} {
+			if seal == "" || strings.Contains(seal, secret) || strings.Contains(seal, base64.RawStdEncoding.EncodeToString([]byte(secret))) {
+				t.Fatalf("grace seal %q is empty or holds a token in the clear", seal)
+			}
+		}
+		a.expect(http.StatusOK, "GET", "/api/v1/me", retry["access_token"].(string), nil)
+		next := a.expect(http.StatusOK, "POST", "/api/v1/auth/refresh", "", map[string]any{"refresh_token": retry["refresh_token"]})
+		a.expect(http.StatusOK, "GET", "/api/v1/me", next["access_token"].(string), nil)
+		// A retry of the first token while the login is revoked (logout)
+		// is refused even inside the grace.
+		a.expect(http.StatusNoContent, "POST", "/api/v1/auth/logout", next["access_token"].(string), nil)
+		a.expect(http.StatusUnauthorized, "POST", "/api/v1/auth/refresh", "", map[string]any{"refresh_token": retry["refresh_token"]})
 	})
 }
 

@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
 	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/models"
 	"gorm.io/gorm"
@@ -154,9 +153,9 @@ func cleanList(items []string) []string {
 // uuidList checks a list of record ids.
 func (ck *checker) uuidList(field string, ids []string, maxItems int) {
 	ck.list(field, ids, maxItems, 36)
-	for _, id := range ids {
-		if u, err := uuid.Parse(id); err != nil || u.String() != id {
-			ck.add(field, "须为小写 UUID", "must hold lower-case UUIDs")
+	for i, id := range ids {
+		if ids[i] = NormalizeID(id); !isUUID(ids[i]) {
+			ck.add(field, "须为 UUID（大小写均可）", "must hold UUIDs (any letter case)")
 		}
 	}
 }

@@ -79,7 +79,8 @@ func (ck *checker) region(field, code string, levels []string, date string) {
 		return
 	}
 	if !isDigits(code) || !contains(levels, models.LevelOf(code)) {
-		ck.add(field, "区划代码级别不符："+strings.Join(levelNames(levels), "或"), "must be a region code of level "+strings.Join(levels, " or "))
+		zh, en := wrongLevel(code, levels)
+		ck.add(field, zh, en)
 		return
 	}
 	exists, err := ck.regionExists(code)
@@ -158,15 +159,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// levelNames are the Chinese names of region levels.
-func levelNames(levels []string) []string {
-	zh := map[string]string{models.LevelProvince: "省", models.LevelCity: "市", models.LevelCounty: "县",
-		models.LevelTownship: "乡镇", models.LevelVillage: "村"}
-	out := make([]string, len(levels))
-	for i, l := range levels {
-		out[i] = zh[l]
-	}
-	return out
 }

@@ -82,9 +82,11 @@ func BindJSON(c echo.Context, dst any) error {
 		return apierr.Invalid(typeErr.Field, "类型错误，应为 "+typeErr.Type.String(), "wrong type, expected "+typeErr.Type.String())
 	case errors.Is(err, io.EOF):
 		return apierr.BadRequest("请求体为空", "empty request body")
-	default:
-		return apierr.BadRequest("JSON 格式错误", "malformed JSON").WithCause(err)
 	}
+	if se := syntaxError(raw); se != nil {
+		return se
+	}
+	return apierr.BadRequest("JSON 格式错误：须为一个 JSON 对象", "malformed JSON: expected one JSON object").WithCause(err)
 }
 
 // Page is a list request's paging: limit (default 50, at most 500) and the

@@ -46,8 +46,8 @@ func checkNewLogin(f *apierr.Fields, phone, password, name string) {
 	if !isMainlandMobile(phone) {
 		f.Add("phone", "须为 11 位手机号码", "must be an 11-digit mainland mobile number starting with 1")
 	}
-	if len(password) < 8 || len(password) > 72 {
-		f.Add("password", "密码须为 8 到 72 个字符", "password must have 8 to 72 characters")
+	if len(password) < 8 || len(password) > 72 || password == phone {
+		f.Add("password", passwordRuleZH, passwordRuleEN)
 	}
 	checkText(f, "name", name, true, 50)
 }
@@ -60,7 +60,8 @@ func checkRegionField(ctx context.Context, db *models.DB, f *apierr.Fields, fiel
 		return
 	}
 	if !slices.Contains(levels, models.LevelOf(code)) {
-		f.Add(field, "行政区划级别不符", "region code of the wrong level")
+		zh, en := wrongLevel(code, levels)
+		f.Add(field, zh, en)
 		return
 	}
 	if _, err := db.GetRegion(ctx, code); err != nil {

@@ -81,7 +81,7 @@ func (h *Photos) create(c echo.Context) error {
 	req := c.Request()
 	limit := h.d.Config.MaxPhotoBytes + formSlack
 	if req.ContentLength > limit {
-		return apierr.TooLarge()
+		return photoTooLarge(h.d.Config.MaxPhotoBytes)
 	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 	mr, err := req.MultipartReader()
@@ -95,14 +95,14 @@ func (h *Photos) create(c echo.Context) error {
 			return apierr.Invalid("file", "缺少文件", "the file part is missing")
 		}
 		if err != nil {
-			return formError(err)
+			return formError(err, h.d.Config.MaxPhotoBytes)
 		}
 		if part.FormName() == "file" {
 			return h.createFrom(c, fields, part)
 		}
 		v, err := io.ReadAll(io.LimitReader(part, 1025))
 		if err != nil {
-			return formError(err)
+			return formError(err, h.d.Config.MaxPhotoBytes)
 		}
 		if len(v) > 1024 {
 			return apierr.Invalid(part.FormName(), "内容过长", "too long")
@@ -118,7 +118,7 @@ func (h *Photos) createFrom(c echo.Context, fields map[string]string, file io.Re
 	}
 	ph, created, err := h.svc.Create(c.Request().Context(), Caller(c), f, file, RequestID(c))
 	if err != nil {
-		return multipartError(err)
+		return multipartError(err, h.d.Config.MaxPhotoBytes)
 	}
 	status := http.StatusOK
 	if created {
@@ -130,21 +130,24 @@ func (h *Photos) createFrom(c echo.Context, fields map[string]string, file io.Re
 // formError maps a failure to read the form, which only the client's
 // body can cause (a part header that does not parse, a body cut short), to
 // 413 when it is over the limit, else 400.
-func formError(err error) error {
+func formError(err error, limit int64) error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return apierr.TooLarge()
+		return photoTooLarge(limit)
 	}
 	return apierr.BadRequest("multipart 表单格式错误", "malformed multipart form").WithCause(err)
 }
 
 // multipartError maps a broken or oversized body to the contract's errors.
-func multipartError(err error) error {
+func multipartError(err error, limit int64) error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return apierr.TooLarge()
+		return photoTooLarge(limit)
 	}
-	if _, ok := apierr.As(err); ok {
+	if e, ok := apierr.As(err); ok {
+		if e.Status == http.StatusRequestEntityTooLarge {
+			return photoTooLarge(limit)
+		}
 		return err
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -203,4 +206,9 @@ func (h *Photos) delete(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// photoTooLarge is the 413 for a photo over the limit, naming the limit.
+func photoTooLarge(limit int64) error {
+	return apierr.TooLargeLimit("照片", "photo", limit)
 }

@@ -70,6 +70,9 @@ func bodyNotObject() *apierr.Error {
 func decodeRecord(sp *spec, body []byte, dto recordDTO) (apierr.Fields, *apierr.Error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		if se := syntaxError(body); se != nil {
+			return nil, se
+		}
 		return nil, bodyNotObject()
 	}
 	if err := json.Unmarshal(body, dto); err == nil {

@@ -172,7 +172,7 @@ func readJSONBody(c echo.Context) ([]byte, error) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, apierr.TooLarge()
+		return nil, apierr.TooLargeLimit("请求体", "request body", tooLarge.Limit)
 	case err != nil:
 		return nil, apierr.BadRequest("无法读取请求体", "cannot read the request body").WithCause(err)
 	case len(strings.TrimSpace(string(body))) == 0:
@@ -180,5 +180,6 @@ func readJSONBody(c echo.Context) ([]byte, error) {
 	case !utf8.Valid(body):
 		return nil, apierr.BadRequest("请求体须为 UTF-8 编码", "request body must be UTF-8")
 	}
+	normalizeBodyIDs(body)
 	return body, nil
 }

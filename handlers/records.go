@@ -100,8 +100,7 @@ func (r *Records) Apply(ctx context.Context, p *models.Principal, requestID, typ
 func (r *Records) applyWith(ctx context.Context, c call, typ, op string, id string, body json.RawMessage, baseVersion *int) (ApplyResult, error) {
 	sp, ok := r.specs[typ]
 	if !ok {
-		e := apierr.Invalid("type", "未知的记录类型", "unknown record type")
-		return ApplyResult{Type: typ, ID: id, Status: StatusInvalid, Error: e.(*apierr.Error)}, nil
+		return ApplyResult{Type: typ, ID: id, Status: StatusInvalid, Error: unknownType(typ, r.specs)}, nil
 	}
 	if id == "" {
 		id = bodyID(body)

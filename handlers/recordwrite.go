@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/models"
 	"gorm.io/gorm"
@@ -135,11 +134,12 @@ func settleIDs(d recordDTO, id *string, parentCol, parentID string) error {
 		*id = models.NewID()
 	case *id == "":
 		*id = *body
-	case *body != "" && *body != *id:
+	case *body != "" && NormalizeID(*body) != NormalizeID(*id):
 		f.Add("id", "与记录 id 不一致", "does not match the record's id")
 	}
-	if u, err := uuid.Parse(*id); err != nil || u.String() != *id {
-		f.Add("id", "须为小写 UUID", "must be a lower-case UUID")
+	*id = NormalizeID(*id)
+	if !isUUID(*id) {
+		f.Add("id", "须为 UUID（大小写均可）", "must be a UUID (any letter case)")
 	}
 	*body = *id
 	if cd, ok := d.(childDTO); ok && parentID != "" {

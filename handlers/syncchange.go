@@ -17,7 +17,8 @@ func (h *Sync) parseChange(i int, raw json.RawMessage) (pushItem, *ApplyResult) 
 	it := pushItem{idx: i}
 	var bad apierr.Fields
 	if !jsonString(f["type"], &it.typ) {
-		bad.Add("type", "须为记录类型名", "must be a record type name")
+		d := unknownType("", h.records.specs).Details[0]
+		bad.Add("type", d.ZH, d.EN)
 	}
 	if !jsonString(f["op"], &it.op) {
 		bad.Add("op", "须为 upsert 或 delete", "must be upsert or delete")
@@ -27,11 +28,13 @@ func (h *Sync) parseChange(i int, raw json.RawMessage) (pushItem, *ApplyResult) 
 		bad.Add("record", "须为 JSON 对象", "must be a JSON object")
 	}
 	if id, ok := rec["id"]; ok && !jsonString(id, &it.id) {
-		bad.Add("record.id", "须为字符串", "must be a string")
+		bad.Add("id", "须为字符串（手机生成的 UUID）", "must be a string (the UUID the phone generated)")
 	}
-	if it.op == OpDelete && it.id == "" && !bad.Has("record.id") {
-		bad.Add("record.id", "删除须提供 id", "required to delete")
+	if rec != nil && it.id == "" && !bad.Has("id") {
+		bad.Add("id", "同步变更的记录须带 id（手机生成的 UUID，大小写均可），以免重发时重复创建记录",
+			"a sync change's record must carry its id (the UUID the phone generated, any letter case), so that a replay never creates a second record")
 	}
+	it.id = NormalizeID(it.id)
 	if b, ok := f["base_version"]; ok && string(b) != "null" {
 		var v int
 		if json.Unmarshal(b, &v) != nil || v < 0 {

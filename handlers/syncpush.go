@@ -73,6 +73,7 @@ func (h *Sync) Push(c echo.Context) error {
 			return err
 		}
 	}
+	h.explainForbidden(c, out)
 	return c.JSON(http.StatusOK, PushResponse{Results: pushResults(out, language(c)), ServerTime: models.Now()})
 }
 
@@ -84,6 +85,9 @@ func decodePush(c echo.Context) (*pushEnvelope, *time.Time, error) {
 		return nil, nil, err
 	}
 	var env pushEnvelope
+	if se := syntaxError(body); se != nil {
+		return nil, nil, se
+	}
 	if err := json.Unmarshal(body, &env); err != nil || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
 		return nil, nil, apierr.BadRequest("同步数据格式错误", "malformed push: expected {device_id, device_time?, changes: [...]}")
 	}

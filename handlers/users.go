@@ -3,7 +3,9 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
@@ -18,9 +20,15 @@ type Users struct{ d Deps }
 // NewUsers returns the user handlers.
 func NewUsers(d Deps) *Users { return &Users{d: d} }
 
-// Register mounts POST /users.
+// Register mounts the user routes: create, list, read, and the account
+// lifecycle (reset-password, disable, enable).
 func (h *Users) Register(g *echo.Group) {
 	g.POST("/users", h.create)
+	g.GET("/users", h.list)
+	g.GET("/users/:id", h.get)
+	g.POST("/users/:id/reset-password", h.resetPassword)
+	g.POST("/users/:id/disable", h.disable)
+	g.POST("/users/:id/enable", h.enable)
 }
 
 type userRequest struct {
@@ -61,7 +69,7 @@ func (h *Users) create(c echo.Context) error {
 		return err
 	}
 	u := models.User{Phone: in.Phone, PasswordHash: hash, Name: in.Name, Role: in.Role, RegionCode: in.RegionCode}
-	if err := h.d.DB.CreateUser(c.Request().Context(), &u); err != nil {
+	if err := h.d.DB.CreateUserAudited(c.Request().Context(), &u, attribution(c)); err != nil {
 		if errors.Is(err, models.ErrDuplicatePhone) {
 			return duplicatePhone()
 		}
@@ -85,3 +93,42 @@ func (h *Users) validate(c echo.Context, in userRequest) error {
 	}
 	return f.Err()
 }
+
+// list answers GET /users?q=&role=&region=: the users in the caller's
+// scope (admins all, bureau and township users their region's, anyone
+// else itself), q matching name or phone.
+func (h *Users) list(c echo.Context) error {
+	region, err := regionFilter(c)
+	if err != nil {
+		return err
+	}
+	f := models.UserFilter{Q: strings.TrimSpace(c.QueryParam("q")), Role: c.QueryParam("role"), Region: region}
+	if f.Role != "" && !contains(userRoles, f.Role) {
+		return apierr.BadRequest("role 须为 admin、bureau、township 或 commissioner", "role must be admin, bureau, township or commissioner")
+	}
+	if utf8.RuneCountInString(f.Q) > 50 {
+		return apierr.BadRequest("q 最多 50 个字符", "q must have at most 50 characters")
+	}
+	after, limit, err := idPage(c)
+	if err != nil {
+		return err
+	}
+	items, next, err := h.d.DB.ListUsers(c.Request().Context(), Caller(c), f, after, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, List[models.User]{Items: items, NextCursor: idCursor(next)})
+}
+
+// get answers one user in the caller's scope (404 outside it).
+func (h *Users) get(c echo.Context) error {
+	u, err := h.d.DB.VisibleUser(c.Request().Context(), Caller(c), NormalizeID(c.Param("id")))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", strconv.Quote(strconv.Itoa(u.Version)))
+	return c.JSON(http.StatusOK, u)
+}
+
+// userRoles are the roles a user may have.
+var userRoles = []string{models.RoleAdmin, models.RoleBureau, models.RoleTownship, models.RoleCommissioner}

@@ -27,7 +27,7 @@ func TestCreateUser(t *testing.T) {
 			{name: "commissioner", method: "POST", path: p, token: commissioner, body: userBody(newPhone(), "township", huabu), status: 403},
 			{name: "township", method: "POST", path: p, token: township, body: userBody(newPhone(), "township", huabu), status: 403},
 			{name: "bureau: township user in its county", method: "POST", path: p, token: bureau, body: userBody("13700009001", "township", huabu),
-				status: 201, want: []string{`"phone":"13700009001"`, `"role":"township"`, `"region_code":"330824115"`, `"version":1`}, notWant: []string{"password"}},
+				status: 201, want: []string{`"phone":"13700009001"`, `"role":"township"`, `"region_code":"330824115"`, `"version":1`}, notWant: []string{`"password"`, "password_hash"}},
 			{name: "bureau: bureau user at its own county", method: "POST", path: p, token: bureau, body: userBody(newPhone(), "bureau", kaihua), status: 201},
 			{name: "bureau: township outside its subtree", method: "POST", path: p, token: bureau, body: userBody(newPhone(), "township", huzhen), status: 403, want: []string{`"forbidden"`}},
 			{name: "bureau: bureau above itself", method: "POST", path: p, token: bureau, body: userBody(newPhone(), "bureau", "3308"), status: 403},

@@ -11,11 +11,11 @@ import (
 // ErrDuplicatePhone is a new login whose phone another user already has.
 var ErrDuplicatePhone = errors.New("phone already registered")
 
-// UserByPhone loads the active user with phone; gorm.ErrRecordNotFound when
-// there is none.
+// UserByPhone loads the user with phone, active or disabled;
+// gorm.ErrRecordNotFound when there is none.
 func (db *DB) UserByPhone(ctx context.Context, phone string) (*User, error) {
 	var u User
-	if err := db.WithContext(ctx).Where("phone = ? AND active = ?", phone, true).Take(&u).Error; err != nil {
+	if err := db.WithContext(ctx).Where("phone = ?", phone).Take(&u).Error; err != nil {
 		return nil, fmt.Errorf("user by phone: %w", err)
 	}
 	return &u, nil

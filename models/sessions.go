@@ -41,15 +41,22 @@ type RefreshToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+	// GraceSeal is the pair the token's rotation answered, sealed for the
+	// grace period (see refreshgrace.go).
+	GraceSeal *string
 }
 
 // Grant is what a login or a refresh hands out: the session, its user and a
-// new refresh token.
+// new refresh token, with the access token when a refresh issued it.
 type Grant struct {
 	SessionID    string
+	AccessToken  string
 	RefreshToken string
 	User         User
 }
+
+// IssueFunc signs an access token for a user's session.
+type IssueFunc func(u User, sessionID string) (string, error)
 
 // HashRefreshToken returns the stored form of a refresh token.
 func HashRefreshToken(token string) string {
@@ -92,11 +99,13 @@ func (db *DB) StartSession(ctx context.Context, user User, ttl time.Duration) (*
 	return g, nil
 }
 
-// RotateRefresh exchanges a refresh token for a new one of the same login,
-// which then lives for ttl from now. The old token is marked used in one
-// conditional update, so of two racing refreshes only one wins; presenting
-// a used token again revokes the login (ErrRefreshReused).
-func (db *DB) RotateRefresh(ctx context.Context, token string, ttl time.Duration) (*Grant, error) {
+// RotateRefresh exchanges a refresh token for a new pair of the same
+// login, the refresh token living for ttl from now and the access token
+// signed by issue. The old token is marked used in one conditional update,
+// so of two racing refreshes only one rotates; the other, and any retry
+// within grace, answers the same pair (see refreshgrace.go). Presenting a
+// used token after the grace revokes the login (ErrRefreshReused).
+func (db *DB) RotateRefresh(ctx context.Context, token string, ttl, grace time.Duration, issue IssueFunc) (*Grant, error) {
 	hash := HashRefreshToken(token)
 	var rt RefreshToken
 	err := db.WithContext(ctx).Where("hash = ?", hash).Take(&rt).Error
@@ -107,16 +116,25 @@ func (db *DB) RotateRefresh(ctx context.Context, token string, ttl time.Duration
 	}
 	now := Now()
 	if rt.UsedAt != nil {
-		return nil, db.reused(ctx, rt.SessionID)
+		return db.replay(ctx, token, grace)
 	}
 	if !rt.ExpiresAt.After(now) {
 		return nil, ErrRefreshInvalid
 	}
 	g := &Grant{SessionID: rt.SessionID}
-	err = db.Tx(ctx, func(tx *gorm.DB) error { return rotate(tx, hash, rt.SessionID, now, ttl, g) })
+	err = db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := rotate(tx, hash, rt.SessionID, now, ttl, g); err != nil {
+			return err
+		}
+		var err error
+		if g.AccessToken, err = issue(g.User, g.SessionID); err != nil {
+			return err
+		}
+		return storeSeal(tx, token, hash, rt.SessionID, now, grace, sealedPair{Access: g.AccessToken, Refresh: g.RefreshToken})
+	})
 	switch {
 	case errors.Is(err, errRefreshLost):
-		return nil, db.reused(ctx, rt.SessionID)
+		return db.replay(ctx, token, grace)
 	case err != nil:
 		return nil, err
 	}

@@ -16,16 +16,19 @@ const (
 
 // User is a login: a phone and password with a role and a scope region.
 type User struct {
-	ID           string    `gorm:"primaryKey" json:"id"`
-	Phone        string    `json:"phone"`
-	PasswordHash string    `json:"-"`
-	Name         string    `json:"name"`
-	Role         string    `json:"role"`
-	RegionCode   string    `json:"region_code"`
-	Active       bool      `json:"-"`
-	Version      int       `json:"version"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           string `gorm:"primaryKey" json:"id"`
+	Phone        string `json:"phone"`
+	PasswordHash string `json:"-"`
+	Name         string `json:"name"`
+	Role         string `json:"role"`
+	RegionCode   string `json:"region_code"`
+	Active       bool   `json:"active"`
+	// MustChangePassword is set by a password reset and cleared when the
+	// user changes its password.
+	MustChangePassword bool      `json:"must_change_password"`
+	Version            int       `json:"version"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 }
 
 // Principal is the caller of a request: who it is, its role, its scope, and
@@ -37,6 +40,9 @@ type Principal struct {
 	RegionCode     string
 	CommissionerID string
 	SessionID      string
+	// MustChangePassword limits the caller to reading itself and changing
+	// its password (after a reset).
+	MustChangePassword bool
 }
 
 // LoadPrincipal loads the active user of a live session, with its
@@ -46,9 +52,10 @@ func (db *DB) LoadPrincipal(ctx context.Context, userID, sessionID string) (*Pri
 	var row struct {
 		ID, Name, Role, RegionCode string
 		CommissionerID             *string
+		MustChangePassword         bool
 	}
 	err := db.WithContext(ctx).Table("users u").
-		Select("u.id, u.name, u.role, u.region_code, c.id AS commissioner_id").
+		Select("u.id, u.name, u.role, u.region_code, u.must_change_password, c.id AS commissioner_id").
 		Joins("JOIN sessions s ON s.user_id = u.id AND s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ?", sessionID, Now()).
 		Joins("LEFT JOIN commissioners c ON c.user_id = u.id AND c.deleted_at IS NULL").
 		Where("u.id = ? AND u.active = ?", userID, true).
@@ -56,7 +63,8 @@ func (db *DB) LoadPrincipal(ctx context.Context, userID, sessionID string) (*Pri
 	if err != nil {
 		return nil, fmt.Errorf("load principal %s: %w", userID, err)
 	}
-	p := &Principal{UserID: row.ID, Name: row.Name, Role: row.Role, RegionCode: row.RegionCode, SessionID: sessionID}
+	p := &Principal{UserID: row.ID, Name: row.Name, Role: row.Role, RegionCode: row.RegionCode, SessionID: sessionID,
+		MustChangePassword: row.MustChangePassword}
 	if row.CommissionerID != nil {
 		p.CommissionerID = *row.CommissionerID
 	}

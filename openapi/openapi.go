@@ -40,6 +40,7 @@ func load() {
 		if err != nil {
 			panic(fmt.Sprintf("openapi: %v", err))
 		}
+		addForbidden(d)
 		doc = d
 		docJSON, err = json.MarshalIndent(d, "", "  ")
 		if err != nil {

@@ -90,7 +90,7 @@ func (in *inspector) Read(p []byte) (int, error) {
 	n, err := in.src.Read(p)
 	if n > 0 {
 		if in.n+int64(n) > in.limit {
-			return 0, apierr.TooLarge()
+			return 0, apierr.TooLargeLimit("照片", "photo", in.limit)
 		}
 		in.feed(p[:n])
 	}

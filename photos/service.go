@@ -53,13 +53,14 @@ type Form struct {
 func ParseForm(get func(name string) string) (Form, error) {
 	var f Form
 	var bad apierr.Fields
-	f.ID = strings.TrimSpace(get("id"))
+	// Ids are UUIDs in any letter case, kept in lower case.
+	f.ID = strings.ToLower(strings.TrimSpace(get("id")))
 	if f.ID == "" {
 		f.ID = models.NewID()
 	} else if _, err := uuid.Parse(f.ID); err != nil || len(f.ID) != 36 {
 		bad.Add("id", "须为 UUID", "must be a UUID")
 	}
-	f.OwnerType, f.OwnerID = get("owner_type"), strings.TrimSpace(get("owner_id"))
+	f.OwnerType, f.OwnerID = get("owner_type"), strings.ToLower(strings.TrimSpace(get("owner_id")))
 	if !slices.Contains(models.PhotoOwnerTypes, f.OwnerType) {
 		bad.Add("owner_type", "须为 visit、training、plot、plot_observation 或 demand（表单字段须在文件之前）", "must be visit, training, plot, plot_observation or demand (form fields go before the file)")
 	}

@@ -204,7 +204,7 @@ func (s *Service) statusError(code int) *apierr.Error {
 	case http.StatusForbidden:
 		return apierr.Forbidden()
 	case http.StatusRequestEntityTooLarge:
-		return apierr.TooLarge()
+		return apierr.TooLargeLimit("照片", "photo", s.cfg.MaxPhotoBytes)
 	case http.StatusConflict, http.StatusLocked:
 		e := apierr.Conflict("上传偏移量不符或上传正被占用，请先用 HEAD 查询", "the offset does not match or the upload is busy; ask with HEAD")
 		e.Status = code

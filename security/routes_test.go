@@ -124,9 +124,32 @@ var peopleRules = map[string]rule{
 	})},
 	"GET /api/v1/assignments": {kind: kindList, want: gridEveryone, target: "assignment", filtered: true,
 		build: at("/api/v1/assignments?limit=500&region={township}")},
+	// Users are scoped by their own region (a commissioner's is its home).
+	"GET /api/v1/users": {kind: kindList, want: gridEveryone, target: "user", filtered: true,
+		build: at("/api/v1/users?limit=500&region={township}")},
+	"GET /api/v1/users/:id": {kind: kindRead, want: gridReadScoped, build: at("/api/v1/users/{user}")},
+	// The account actions each act on a fresh township user of the side,
+	// so that no caller of the matrix loses its login.
+	"POST /api/v1/users/:id/reset-password": {kind: kindWrite, want: peopleWrite(200, 404), build: freshUserAction("reset-password")},
+	"POST /api/v1/users/:id/disable":        {kind: kindWrite, want: peopleWrite(200, 404), build: freshUserAction("disable")},
+	"POST /api/v1/users/:id/enable":         {kind: kindWrite, want: peopleWrite(200, 404), build: freshUserAction("enable")},
+	// Everyone may change its own password; a wrong current one changes
+	// nothing (422), so that the callers keep their passwords and logins.
+	"POST /api/v1/me/password": {kind: kindWrite, want: "all 422 anon 401", build: with("/api/v1/me/password", func(w *world, s int) any {
+		return map[string]string{"current_password": "not-the-password", "new_password": "another-password-1"}
+	})},
 	"DELETE /api/v1/assignments/:id": {kind: kindWrite, want: peopleWrite(204, 404), build: func(w *world, s int, who string) call {
 		return call{path: "/api/v1/assignments/" + w.assign(s, w.sides[s].village2)}
 	}},
+}
+
+// freshUserAction is a POST /users/{id}/<action> on a new township user
+// of side s.
+func freshUserAction(action string) func(w *world, s int, who string) call {
+	return func(w *world, s int, who string) call {
+		u := w.env.NewUser("township", w.sides[s].township)
+		return call{path: "/api/v1/users/" + u.User.ID + "/" + action}
+	}
 }
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }

@@ -70,6 +70,7 @@ func newBaseWorld(t testing.TB, env *testenv.Env) *world {
 	for i, s := range w.sides {
 		s.owner = env.NewUser("commissioner", s.village)
 		s.ids["commissioner"] = s.owner.Commissioner.ID
+		s.ids["user"] = s.owner.User.ID
 		s.ids["assignment"] = w.assign(i, s.village)
 		s.ids["team"] = w.team(i)
 	}

@@ -17,12 +17,15 @@ import (
 
 // errorHandler writes every failure in the contract's shape and logs the
 // cause with the request id; err.Error() never reaches the client.
-func errorHandler(base *slog.Logger) echo.HTTPErrorHandler {
+func errorHandler(base *slog.Logger, db *models.DB) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
 		e := toAPIError(err)
+		if e.Status == http.StatusForbidden && e.ZH == apierr.Forbidden().ZH && handlers.Caller(c) != nil {
+			e = withScope(c, db, e)
+		}
 		log := handlers.Logger(c)
 		if e.Status >= 500 {
 			log.Error("request failed", "status", e.Status, "code", e.Code, "err", err)
@@ -46,6 +49,15 @@ func errorHandler(base *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("write error response", "err", err)
 		}
 	}
+}
+
+// withScope adds the caller's role and scope region (code and name) to a
+// plain 403, so that the caller sees what it may reach.
+func withScope(c echo.Context, db *models.DB, e *apierr.Error) *apierr.Error {
+	zh, en := handlers.ScopeOf(c.Request().Context(), db, handlers.Caller(c))
+	scoped := *e
+	scoped.ZH, scoped.EN = e.ZH+"："+zh, e.EN+": "+en
+	return &scoped
 }
 
 // Language picks "en" when the client's first language is English, else
@@ -88,7 +100,7 @@ func toAPIError(err error) *apierr.Error {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return apierr.TooLarge()
+		return apierr.TooLargeLimit("请求体", "request body", tooLarge.Limit)
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		return apierr.NotFound().WithCause(err)
 	case errors.Is(err, storage.ErrUnavailable), models.IsUnavailable(err):

@@ -75,15 +75,31 @@ func TestErrorsHaveTheContractShape(t *testing.T) {
 	checkError(t, "unknown route, en", env.Do("GET", "/nope", "", nil, en...), 404, "not_found", "no such endpoint")
 	checkError(t, "wrong method", env.Do("POST", "/healthz", "", nil), 405, "method_not_allowed", "不支持该请求方法")
 	checkError(t, "wrong method on an api route", env.Do("DELETE", "/api/v1/regions/33", env.Admin(), nil, en...), 405, "method_not_allowed", "method not allowed")
-	checkError(t, "bad JSON", env.Do("POST", "/test/json", "", `{"name": `), 400, "bad_request", "JSON 格式错误")
-	checkError(t, "bad JSON, en", env.Do("POST", "/test/json", "", `{"name": }`, en...), 400, "bad_request", "malformed JSON")
+	// Syntax errors name the byte (from 1), line and column, and what is
+	// wrong there: '}' is the 10th byte of {"name": }.
+	checkError(t, "bad JSON", env.Do("POST", "/test/json", "", `{"name": `), 400, "bad_request", "JSON 格式错误：第 9 字节（第 1 行第 9 列）处内容意外结束（缺少引号、括号或值）")
+	checkError(t, "bad JSON, en", env.Do("POST", "/test/json", "", `{"name": }`, en...), 400, "bad_request", "malformed JSON at byte 10 (line 1, column 10): unexpected character '}'")
+	checkError(t, "trailing comma", env.Do("POST", "/test/json", "", "{\n  \"name\": \"x\",\n}"), 400, "bad_request", "JSON 格式错误：第 18 字节（第 3 行第 1 列）处的 '}' 之前有多余的逗号")
+	checkError(t, "trailing comma, en", env.Do("POST", "/test/json", "", `{"name": "x",}`, en...), 400, "bad_request", "malformed JSON at byte 14 (line 1, column 14): trailing comma before '}'")
 	checkError(t, "empty body", env.Do("POST", "/test/json", "", ""), 400, "bad_request", "")
 	checkError(t, "not JSON", env.Do("POST", "/test/json", "", "name=x", "Content-Type", "text/plain"), 415, "unsupported_media_type", "")
 	checkError(t, "wrong type", env.Do("POST", "/test/json", "", `{"name": 5}`), 422, "validation_failed", "")
-	checkError(t, "too large", env.Do("POST", "/test/json", "", big, en...), 413, "payload_too_large", "request body too large")
+	// The limit is 1024 bytes (cfg.MaxBodyBytes above) and the message says so.
+	checkError(t, "too large", env.Do("POST", "/test/json", "", big, en...), 413, "payload_too_large", "the request body is over the size limit of 1 KiB (1024 bytes)")
+	checkError(t, "too large, zh", env.Do("POST", "/test/json", "", big), 413, "payload_too_large", "请求体超过大小上限 1 KiB（1024 字节）")
 	checkError(t, "panic", env.Do("GET", "/test/panic", "", nil), 500, "internal", "服务器内部错误")
 	checkError(t, "panic, en", env.Do("GET", "/test/panic", "", nil, en...), 500, "internal", "internal server error")
-	checkError(t, "no token", env.Do("GET", "/api/v1/regions/33", "", nil, en...), 401, "unauthorized", "missing bearer token")
+	checkError(t, "no token", env.Do("GET", "/api/v1/regions/33", "", nil, en...), 401, "unauthorized", `missing access token: send "Authorization: Bearer <access_token>"`)
+	// A token sent without the scheme, or with another one, is told so.
+	admin := env.Admin()
+	checkError(t, "token without Bearer", env.Do("GET", "/api/v1/regions/33", "", nil, "Authorization", admin), 401, "unauthorized",
+		`Authorization 头的认证方案错误：须为 "Bearer <access_token>"（Bearer 后有一个空格）`)
+	checkError(t, "token with another scheme, en", env.Do("GET", "/api/v1/regions/33", "", nil, "Authorization", "Token "+admin, en[0], en[1]), 401, "unauthorized",
+		`wrong Authorization scheme: it must be "Bearer <access_token>" (Bearer, a space, then the token)`)
+	checkError(t, "Bearer without token, en", env.Do("GET", "/api/v1/regions/33", "", nil, "Authorization", "Bearer ", en[0], en[1]), 401, "unauthorized",
+		`no access token after "Bearer " in the Authorization header`)
+	checkError(t, "lower-case scheme", env.Do("GET", "/api/v1/regions/33", "", nil, "Authorization", "bearer "+admin), 401, "unauthorized",
+		`Authorization 头的认证方案错误：须为 "Bearer <access_token>"（Bearer 后有一个空格）`)
 	checkError(t, "forged token", env.Do("GET", "/api/v1/regions/33", "not-a-jwt", nil), 401, "unauthorized", "")
 
 	// A body of unknown length is cut off at the limit as it is read.
@@ -98,7 +114,7 @@ func TestErrorsHaveTheContractShape(t *testing.T) {
 	if req.ContentLength != 0 || req.TransferEncoding != nil && req.TransferEncoding[0] != "chunked" {
 		t.Fatalf("the request was not sent chunked: %d %v", req.ContentLength, req.TransferEncoding)
 	}
-	checkError(t, "too large, chunked", &testenv.Resp{Status: res.StatusCode, Header: res.Header, Body: b}, 413, "payload_too_large", "")
+	checkError(t, "too large, chunked", &testenv.Resp{Status: res.StatusCode, Header: res.Header, Body: b}, 413, "payload_too_large", "请求体超过大小上限 1 KiB（1024 字节）")
 
 	var details struct {
 		Error struct {

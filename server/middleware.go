@@ -103,7 +103,7 @@ func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 				}
 			}
 			if !ok || token == "" {
-				return apierr.Unauthorized("缺少访问令牌", "missing bearer token")
+				return bearerError(h)
 			}
 			claims, err := d.Tokens.Parse(token)
 			if err != nil {
@@ -116,11 +116,37 @@ func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 			if err != nil {
 				return err // the database is down (503) or failing (500); the login may still be valid
 			}
+			if p.MustChangePassword && !passwordChangeRoute(c) {
+				return apierr.ForbiddenMsg("请先修改临时密码：此登录只能读取 GET /api/v1/me 和调用 POST /api/v1/me/password",
+					"change the temporary password first: this login may only use GET /api/v1/me and POST /api/v1/me/password")
+			}
 			handlers.SetPrincipal(c, p)
 			handlers.SetLogger(c, handlers.Logger(c).With("user_id", p.UserID))
 			return next(c)
 		}
 	}
+}
+
+// bearerError says what is wrong with an Authorization header that is
+// not exactly "Bearer <token>": missing, of another scheme, or without a
+// token.
+func bearerError(h string) error {
+	switch {
+	case strings.TrimSpace(h) == "":
+		return apierr.Unauthorized("缺少访问令牌：请在 Authorization 头中发送 \"Bearer <access_token>\"",
+			"missing access token: send \"Authorization: Bearer <access_token>\"")
+	case strings.HasPrefix(h, "Bearer ") || h == "Bearer":
+		return apierr.Unauthorized("Authorization 头中 Bearer 之后缺少访问令牌", "no access token after \"Bearer \" in the Authorization header")
+	}
+	return apierr.Unauthorized("Authorization 头的认证方案错误：须为 \"Bearer <access_token>\"（Bearer 后有一个空格）",
+		"wrong Authorization scheme: it must be \"Bearer <access_token>\" (Bearer, a space, then the token)")
+}
+
+// passwordChangeRoute reports whether the request is one a login with a
+// temporary password may make: reading itself or changing the password.
+func passwordChangeRoute(c echo.Context) bool {
+	m, path := c.Request().Method, c.Path()
+	return m == http.MethodGet && path == "/api/v1/me" || m == http.MethodPost && path == "/api/v1/me/password"
 }
 
 // securityHeaders tells browsers not to guess content types: every answer

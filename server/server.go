@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/handlers"
 	"github.com/tepai/tepai/web"
 )
@@ -18,7 +19,7 @@ import (
 func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.HTTPErrorHandler = errorHandler(d.Log, d.DB)
 	e.IPExtractor = echo.ExtractIPDirect()
 
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
@@ -37,7 +38,7 @@ func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
 
 	registerOps(e, d, reg)
 	api := e.Group("/api/v1")
-	authed := api.Group("", authenticate(d))
+	authed := api.Group("", authenticate(d), handlers.NormalizeIDParams)
 	registerRoutes(api, authed, d)
 	web.New(d).Register(e)
 	answerMethodNotAllowed(e)
@@ -55,7 +56,7 @@ func bodyLimit(max int64) echo.MiddlewareFunc {
 			}
 			req := c.Request()
 			if req.ContentLength > max {
-				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+				return apierr.TooLargeLimit("请求体", "request body", max)
 			}
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, max)
 			return next(c)

@@ -26,6 +26,8 @@ Usage:
   tepai gen [--prefix 33] [--scale 1] [--year Y] [--dir DIR] [flags]
                                            fill the database with a generated
                                            province-scale year (benchmarks)
+  tepai users reset-password --phone P     give a user a temporary password
+  tepai users create-admin --phone P       create an admin with a temporary password
   tepai stats rebuild [flags]              recompute the statistics aggregates
                                            from the records (server stopped)
 
@@ -67,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return genCmd(args[1:], stdout, stderr)
 	case "stats":
 		return statsCmd(args[1:], stdout, stderr)
+	case "users":
+		return usersCmd(args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])
