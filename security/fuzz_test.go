@@ -33,6 +33,9 @@ type fuzzTarget struct {
 	// state is what must not change when a body is refused; by default the
 	// row count of every table.
 	state func(t *testing.T, w *world) string
+	// holds checks what must be true of the stored data after any input
+	// (bounds, normal forms); nil checks nothing more.
+	holds func(t *testing.T, w *world)
 }
 
 // fuzzWorld is the fixture inputs run against while fuzzing and in the
@@ -100,6 +103,9 @@ func (w *world) fuzzOne(t *testing.T, ft fuzzTarget, body []byte) {
 	}
 	if after := state(t, w); refused && after != before {
 		t.Fatalf("%s: refused (%d %.300s) but stored something:\nbefore %s\nafter  %s", w.env.Backend, rec.Code, rec.Body, before, after)
+	}
+	if ft.holds != nil {
+		ft.holds(t, w)
 	}
 }
 
