@@ -91,7 +91,10 @@ func RecordChanges(tx *gorm.DB, chs []Change) error {
 	if err := tx.Create(&rows).Error; err != nil {
 		return fmt.Errorf("write change log: %w", err)
 	}
-	return applyRollups(tx, chs...)
+	if err := applyRollups(tx, chs...); err != nil {
+		return err
+	}
+	return followOwners(tx, chs)
 }
 
 // auditEntry fills e with the audit entry of ch.
