@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/internal/textcheck"
 	"github.com/tepai/tepai/models"
 	"gorm.io/gorm"
 )
@@ -97,31 +97,30 @@ func (ck *checker) loadParent(id string) {
 	ck.parent = par
 }
 
-// text checks a string field: required or not, at most max characters,
-// no control characters (line breaks and tabs allowed when max > 200).
-func (ck *checker) text(field, s string, max int, required bool) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "" && required:
-		ck.add(field, "必填", "required")
-	case !utf8.ValidString(s):
-		ck.add(field, "含有无效字符", "contains invalid characters")
-	case utf8.RuneCountInString(s) > max:
-		ck.add(field, fmt.Sprintf("不能超过 %d 个字", max), fmt.Sprintf("at most %d characters", max))
-	case hasControl(s, max > 200):
-		ck.add(field, "含有控制字符", "contains control characters")
+// text checks a string field and brings it to the form it is stored in
+// (trimmed, Unicode normal form C; see internal/textcheck): required or
+// not, at most max characters; one line without control or format
+// characters, or, when max > 200, free text that may hold line breaks and
+// tabs but no other control characters nor bidirectional overrides.
+func (ck *checker) text(field string, s *string, max int, required bool) {
+	check := textcheck.Line
+	if max > 200 {
+		check = textcheck.Block
 	}
-}
-
-// hasControl reports whether s holds control characters (other than line
-// breaks and tabs when multiline).
-func hasControl(s string, multiline bool) bool {
-	return strings.IndexFunc(s, func(r rune) bool {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			return false
-		}
-		return unicode.IsControl(r)
-	}) >= 0
+	clean, problem := check(*s)
+	if problem != textcheck.ProblemInvalid {
+		*s = clean
+	}
+	switch {
+	case problem == textcheck.ProblemInvalid:
+		ck.add(field, "含有无效字符", "contains invalid characters")
+	case clean == "" && required:
+		ck.add(field, "必填", "required")
+	case utf8.RuneCountInString(clean) > max:
+		ck.add(field, fmt.Sprintf("不能超过 %d 个字", max), fmt.Sprintf("at most %d characters", max))
+	case problem == textcheck.ProblemControl:
+		ck.add(field, "含有控制字符或不可见的格式字符", "contains control or invisible format characters")
+	}
 }
 
 // list checks a list of short names: at most maxItems, each non-empty,
@@ -132,9 +131,9 @@ func (ck *checker) list(field string, items []string, maxItems, maxLen int) {
 		return
 	}
 	seen := map[string]bool{}
-	for _, it := range items {
-		ck.text(field, it, maxLen, true)
-		if k := strings.TrimSpace(it); seen[k] {
+	for i := range items {
+		ck.text(field, &items[i], maxLen, true)
+		if k := items[i]; seen[k] {
 			ck.add(field, "有重复项", "has repeated items")
 		} else {
 			seen[k] = true

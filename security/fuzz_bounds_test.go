@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tepai/tepai/internal/bounds"
+	"github.com/tepai/tepai/internal/textcheck"
 )
 
 // recordsBounded checks that every stored visit's point and times, and
@@ -38,6 +39,23 @@ func recordsBounded(t *testing.T, w *world) {
 	for _, p := range pushes {
 		if p.DeviceTime != nil && !bounds.Time(*p.DeviceTime, now) {
 			t.Fatalf("push %d stored device time %v", p.ID, *p.DeviceTime)
+		}
+	}
+}
+
+// namesClean checks that every stored name of a person, team or household
+// head is in normal form C and holds no control or format character.
+func namesClean(t *testing.T, w *world) {
+	for _, col := range [][2]string{{"users", "name"}, {"commissioners", "name"}, {"commissioners", "organization"},
+		{"teams", "name"}, {"households", "head_name"}, {"plots", "name"}} {
+		var names []string
+		if err := w.env.DB().Table(col[0]).Pluck(col[1], &names).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			if clean, problem := textcheck.Line(n); problem != textcheck.ProblemNone || clean != n {
+				t.Fatalf("%s.%s stored as %q", col[0], col[1], n)
+			}
 		}
 	}
 }

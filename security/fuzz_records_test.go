@@ -24,7 +24,7 @@ var recordFuzzTargets = map[string]fuzzTarget{
 	"FuzzPlot":        {method: "POST", path: "/api/v1/plots", caller: asOwner},
 	"FuzzObservation": {method: "POST", path: "/api/v1/plots/{plot}/observations", caller: asOwner},
 	"FuzzHarvest":     {method: "POST", path: "/api/v1/plots/{plot}/harvests", caller: asOwner},
-	"FuzzHousehold":   {method: "POST", path: "/api/v1/households", caller: asOwner},
+	"FuzzHousehold":   {method: "POST", path: "/api/v1/households", caller: asOwner, holds: namesClean},
 	"FuzzIncome":      {method: "POST", path: "/api/v1/households/{household}/incomes", caller: asOwner},
 	"FuzzProject":     {method: "POST", path: "/api/v1/projects", caller: asOwner},
 	"FuzzDemand": {method: "POST", path: "/api/v1/demands", caller: func(_ *testing.T, w *world) string {
