@@ -89,6 +89,9 @@ func (w *world) fuzzOne(t *testing.T, ft fuzzTarget, body []byte) {
 	if rec.Code >= 500 {
 		t.Fatalf("%s on %s: %d %s", w.env.Backend, body, rec.Code, rec.Body)
 	}
+	if ft.holds != nil {
+		ft.holds(t, w)
+	}
 	if rec.Code >= 300 {
 		var e struct {
 			Error struct{ Code string } `json:"error"`
@@ -103,9 +106,6 @@ func (w *world) fuzzOne(t *testing.T, ft fuzzTarget, body []byte) {
 	}
 	if after := state(t, w); refused && after != before {
 		t.Fatalf("%s: refused (%d %.300s) but stored something:\nbefore %s\nafter  %s", w.env.Backend, rec.Code, rec.Body, before, after)
-	}
-	if ft.holds != nil {
-		ft.holds(t, w)
 	}
 }
 
