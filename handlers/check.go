@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,6 +45,7 @@ func (ck *checker) run(d recordDTO, m models.Record) error {
 		ck.loadParent(*cd.parentRef())
 	}
 	if ck.err == nil {
+		normalizeText(d)
 		d.check(ck)
 	}
 	if ck.err != nil {
@@ -97,20 +99,17 @@ func (ck *checker) loadParent(id string) {
 	ck.parent = par
 }
 
-// text checks a string field and brings it to the form it is stored in
-// (trimmed, Unicode normal form C; see internal/textcheck): required or
-// not, at most max characters; one line without control or format
-// characters, or, when max > 200, free text that may hold line breaks and
-// tabs but no other control characters nor bidirectional overrides.
-func (ck *checker) text(field string, s *string, max int, required bool) {
+// text checks a string field (brought to normal form by normalizeText
+// before): required or not, at most max characters; one line without
+// control or format characters, or, when max > 200, free text that may
+// hold line breaks and tabs but no other control characters nor
+// bidirectional overrides (see internal/textcheck).
+func (ck *checker) text(field, s string, max int, required bool) {
 	check := textcheck.Line
 	if max > 200 {
 		check = textcheck.Block
 	}
-	clean, problem := check(*s)
-	if problem != textcheck.ProblemInvalid {
-		*s = clean
-	}
+	clean, problem := check(s)
 	switch {
 	case problem == textcheck.ProblemInvalid:
 		ck.add(field, "含有无效字符", "contains invalid characters")
@@ -123,6 +122,33 @@ func (ck *checker) text(field string, s *string, max int, required bool) {
 	}
 }
 
+// normalizeText brings every text of a record body (string, *string and
+// []string fields of the struct d points to) to the form it is checked
+// and stored in: trimmed, in Unicode normal form C.
+func normalizeText(d any) {
+	v := reflect.ValueOf(d)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	v = v.Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if !f.CanSet() {
+			continue
+		}
+		switch {
+		case f.Kind() == reflect.String:
+			f.SetString(textcheck.Normal(f.String()))
+		case f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.String:
+			f.Elem().SetString(textcheck.Normal(f.Elem().String()))
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+			for k := range f.Len() {
+				f.Index(k).SetString(textcheck.Normal(f.Index(k).String()))
+			}
+		}
+	}
+}
+
 // list checks a list of short names: at most maxItems, each non-empty,
 // at most maxLen characters, no repeats.
 func (ck *checker) list(field string, items []string, maxItems, maxLen int) {
@@ -131,9 +157,9 @@ func (ck *checker) list(field string, items []string, maxItems, maxLen int) {
 		return
 	}
 	seen := map[string]bool{}
-	for i := range items {
-		ck.text(field, &items[i], maxLen, true)
-		if k := items[i]; seen[k] {
+	for _, it := range items {
+		ck.text(field, it, maxLen, true)
+		if k := strings.TrimSpace(it); seen[k] {
 			ck.add(field, "有重复项", "has repeated items")
 		} else {
 			seen[k] = true

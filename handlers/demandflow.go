@@ -30,7 +30,7 @@ func (d *demandDTO) check(ck *checker) {
 	if !contains([]string{models.DemandOpen, models.DemandClaimed, models.DemandResolved}, d.Status) {
 		ck.add("status", "须为 open、claimed 或 resolved", "must be open, claimed or resolved")
 	}
-	ck.text("resolution", &d.Resolution, 5000, false)
+	ck.text("resolution", d.Resolution, 5000, false)
 	old, _ := ck.old.(*models.Demand)
 	if old == nil {
 		old = &models.Demand{Status: models.DemandOpen}
@@ -46,9 +46,9 @@ func (d *demandDTO) check(ck *checker) {
 // checkContent validates the fields an office writes.
 func (d *demandDTO) checkContent(ck *checker) {
 	ck.region("region_code", d.RegionCode, []string{models.LevelTownship, models.LevelVillage}, "")
-	ck.text("title", &d.Title, 200, true)
-	ck.text("description", &d.Description, 5000, false)
-	ck.text("category", &d.Category, 50, false)
+	ck.text("title", d.Title, 200, true)
+	ck.text("description", d.Description, 5000, false)
+	ck.text("category", d.Category, 50, false)
 }
 
 // contentChanged reports whether the office-written fields differ from old.

@@ -48,7 +48,7 @@ func (d *harvestDTO) parentRef() *string { return &d.PlotID }
 // date not before the plot was established, bounded yields, price and
 // costs, and a price wherever there is a yield to value.
 func (d *harvestDTO) check(ck *checker) {
-	ck.text("season", &d.Season, 20, true)
+	ck.text("season", d.Season, 20, true)
 	ck.date("harvested_on", d.HarvestedOn, true, true)
 	if plot, ok := ck.parent.(*models.Plot); ok && !ck.fields.Has("harvested_on") &&
 		plot.EstablishedOn != "" && d.HarvestedOn < plot.EstablishedOn {

@@ -41,7 +41,7 @@ func (d *householdDTO) ident() *string { return &d.ID }
 // bounded baseline income.
 func (d *householdDTO) check(ck *checker) {
 	ck.region("village_code", d.VillageCode, []string{models.LevelVillage}, "")
-	ck.text("head_name", &d.HeadName, 50, true)
+	ck.text("head_name", d.HeadName, 50, true)
 	ck.intIn("members", d.Members, 1, 50)
 	ck.intIn("baseline_year", d.BaselineYear, 2000, ck.thisYear())
 	ck.intIn("baseline_income_fen", d.BaselineIncomeFen, 0, maxIncomeFen)

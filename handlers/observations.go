@@ -41,8 +41,8 @@ func (d *observationDTO) check(ck *checker) {
 		plot.EstablishedOn != "" && LocalDate(d.ObservedAt.T) < plot.EstablishedOn {
 		ck.add("observed_at", "不能早于基地建立日期", "must not be before the plot was established")
 	}
-	ck.text("stage", &d.Stage, 50, true)
-	ck.text("notes", &d.Notes, 5000, false)
+	ck.text("stage", d.Stage, 50, true)
+	ck.text("notes", d.Notes, 5000, false)
 }
 
 // store writes a checked observation into m.

@@ -46,10 +46,10 @@ func (d *plotDTO) ident() *string { return &d.ID }
 // inside China, and an establishment date not in the future.
 func (d *plotDTO) check(ck *checker) {
 	ck.region("village_code", d.VillageCode, []string{models.LevelVillage}, "")
-	ck.text("name", &d.Name, 100, true)
-	ck.text("crop", &d.Crop, 50, true)
-	ck.text("variety", &d.Variety, 100, false)
-	ck.text("technology", &d.Technology, 200, false)
+	ck.text("name", d.Name, 100, true)
+	ck.text("crop", d.Crop, 50, true)
+	ck.text("variety", d.Variety, 100, false)
+	ck.text("technology", d.Technology, 200, false)
 	if !(d.AreaMu > 0 && d.AreaMu <= 100000) {
 		ck.add("area_mu", "须大于 0 且不超过 100000", "must be more than 0 and at most 100000")
 	}

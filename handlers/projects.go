@@ -51,7 +51,7 @@ func (d *projectDTO) ident() *string { return &d.ID }
 func (d *projectDTO) check(ck *checker) {
 	ck.region("region_code", d.RegionCode,
 		[]string{models.LevelProvince, models.LevelCity, models.LevelCounty, models.LevelTownship, models.LevelVillage}, "")
-	ck.text("title", &d.Title, 200, true)
+	ck.text("title", d.Title, 200, true)
 	ck.intIn("funds_fen", d.FundsFen, 0, maxFundsFen)
 	ck.date("start_date", d.StartDate, false, false)
 	ck.date("end_date", d.EndDate, false, false)

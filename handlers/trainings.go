@@ -46,7 +46,7 @@ func (d *trainingDTO) check(ck *checker) {
 		date = LocalDate(d.HeldAt.T)
 	}
 	ck.region("region_code", d.RegionCode, []string{models.LevelTownship, models.LevelVillage}, date)
-	ck.text("title", &d.Title, 200, true)
+	ck.text("title", d.Title, 200, true)
 	if d.Hours <= 0 || d.Hours > 24 {
 		ck.add("hours", "须大于 0 且不超过 24", "must be more than 0 and at most 24")
 	}

@@ -55,11 +55,11 @@ func (d *visitDTO) check(ck *checker) {
 	if d.AccuracyM != nil {
 		ck.numIn("accuracy_m", *d.AccuracyM, 0, 100000)
 	}
-	ck.text("category", &d.Category, 50, true)
+	ck.text("category", d.Category, 50, true)
 	ck.list("crops", d.Crops, 50, 50)
-	ck.text("problem", &d.Problem, 5000, false)
-	ck.text("advice", &d.Advice, 5000, false)
-	ck.text("notes", &d.Notes, 5000, false)
+	ck.text("problem", d.Problem, 5000, false)
+	ck.text("advice", d.Advice, 5000, false)
+	ck.text("notes", d.Notes, 5000, false)
 	ck.intIn("farmers_served", d.FarmersServed, 0, 100000)
 	ck.uuidList("household_ids", d.HouseholdIDs, 50)
 	ck.intIn("leaflets", d.Leaflets, 0, 1000000)

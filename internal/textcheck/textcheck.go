@@ -34,6 +34,15 @@ const (
 	ProblemControl         // a control, format or separator character it may not hold
 )
 
+// Normal returns s trimmed and in normal form C; s as it is when it is not
+// valid UTF-8 (which Line and Block refuse).
+func Normal(s string) string {
+	if !utf8.ValidString(s) {
+		return s
+	}
+	return norm.NFC.String(strings.TrimSpace(s))
+}
+
 // Line returns s trimmed and in normal form C, and what is wrong with it as
 // a one-line name or label.
 func Line(s string) (string, Problem) {
