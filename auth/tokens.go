@@ -2,8 +2,10 @@
 package auth
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -84,14 +86,36 @@ func HashPassword(password string, cost int) (string, error) {
 	return string(b), nil
 }
 
-// CheckPassword reports whether password matches hash. An empty hash is
-// checked against a fixed one so that an unknown phone costs the same time
-// as a wrong password.
-func CheckPassword(hash, password string) bool {
+// CheckPassword reports whether password matches hash. An empty hash (an
+// unknown phone) is checked against a dummy hash of the configured cost,
+// so that an unknown phone costs the same time as a wrong password for a
+// registered one, whatever cost TEPAI_BCRYPT_COST sets.
+func CheckPassword(hash, password string, cost int) bool {
 	if hash == "" {
-		hash = "$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z3pZ9GxV5fQ8b7Nx1pQ6mYyK"
-		_ = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
+		_ = bcrypt.CompareHashAndPassword(DummyHash(cost), []byte(password))
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}
+
+// dummyHashes holds one dummy hash per cost, made on first use: hashing
+// at cost 12 takes a quarter of a second, too long to repeat per login.
+var dummyHashes sync.Map
+
+// DummyHash returns a bcrypt hash of a random password at cost (clamped to
+// bcrypt's range), the same one every time for the same cost.
+func DummyHash(cost int) []byte {
+	cost = min(max(cost, bcrypt.MinCost), bcrypt.MaxCost)
+	if h, ok := dummyHashes.Load(cost); ok {
+		return h.([]byte)
+	}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	h, err := bcrypt.GenerateFromPassword(secret, cost)
+	if err != nil {
+		// Only an out-of-range cost fails, and cost is clamped.
+		panic(fmt.Sprintf("dummy hash at cost %d: %v", cost, err))
+	}
+	actual, _ := dummyHashes.LoadOrStore(cost, h)
+	return actual.([]byte)
 }

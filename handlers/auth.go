@@ -113,7 +113,7 @@ func (h *Auth) check(ctx context.Context, in loginRequest) (*models.User, error)
 	if u != nil {
 		hash = u.PasswordHash
 	}
-	if !auth.CheckPassword(hash, in.Password) || u == nil {
+	if !auth.CheckPassword(hash, in.Password, h.d.Config.BcryptCost) || u == nil {
 		return nil, errBadLogin
 	}
 	if !u.Active {

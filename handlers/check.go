@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/internal/textcheck"
 	"github.com/tepai/tepai/models"
 	"gorm.io/gorm"
 )
@@ -43,6 +44,7 @@ func (ck *checker) run(d recordDTO, m models.Record) error {
 		ck.loadParent(*cd.parentRef())
 	}
 	if ck.err == nil {
+		normalizeText(d)
 		d.check(ck)
 	}
 	if ck.err != nil {
@@ -96,31 +98,54 @@ func (ck *checker) loadParent(id string) {
 	ck.parent = par
 }
 
-// text checks a string field: required or not, at most max characters,
-// no control characters (line breaks and tabs allowed when max > 200).
+// text checks a string field (brought to normal form by normalizeText
+// before): required or not, at most max characters; one line without
+// control or format characters, or, when max > 200, free text that may
+// hold line breaks and tabs but no other control characters nor
+// bidirectional overrides (see internal/textcheck).
 func (ck *checker) text(field, s string, max int, required bool) {
-	s = strings.TrimSpace(s)
+	check := textcheck.Line
+	if max > 200 {
+		check = textcheck.Block
+	}
+	clean, problem := check(s)
 	switch {
-	case s == "" && required:
-		ck.add(field, "必填", "required")
-	case !utf8.ValidString(s):
+	case problem == textcheck.ProblemInvalid:
 		ck.add(field, "含有无效字符", "contains invalid characters")
-	case utf8.RuneCountInString(s) > max:
+	case clean == "" && required:
+		ck.add(field, "必填", "required")
+	case utf8.RuneCountInString(clean) > max:
 		ck.add(field, fmt.Sprintf("不能超过 %d 个字", max), fmt.Sprintf("at most %d characters", max))
-	case hasControl(s, max > 200):
-		ck.add(field, "含有控制字符", "contains control characters")
+	case problem == textcheck.ProblemControl:
+		ck.add(field, "含有控制字符或不可见的格式字符", "contains control or invisible format characters")
 	}
 }
 
-// hasControl reports whether s holds control characters (other than line
-// breaks and tabs when multiline).
-func hasControl(s string, multiline bool) bool {
-	return strings.IndexFunc(s, func(r rune) bool {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			return false
+// normalizeText brings every text of a record body (string, *string and
+// []string fields of the struct d points to) to the form it is checked
+// and stored in: trimmed, in Unicode normal form C.
+func normalizeText(d any) {
+	v := reflect.ValueOf(d)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	v = v.Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if !f.CanSet() {
+			continue
 		}
-		return unicode.IsControl(r)
-	}) >= 0
+		switch {
+		case f.Kind() == reflect.String:
+			f.SetString(textcheck.Normal(f.String()))
+		case f.Kind() == reflect.Pointer && !f.IsNil() && f.Elem().Kind() == reflect.String:
+			f.Elem().SetString(textcheck.Normal(f.Elem().String()))
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+			for k := range f.Len() {
+				f.Index(k).SetString(textcheck.Normal(f.Index(k).String()))
+			}
+		}
+	}
 }
 
 // list checks a list of short names: at most maxItems, each non-empty,

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"github.com/tepai/tepai/internal/bounds"
 	"strings"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 )
 
 // earliest is the first instant a record may name.
-var earliest = time.Date(2000, 1, 1, 0, 0, 0, 0, Shanghai)
+var earliest = bounds.Earliest
 
 // instant checks a time of the work itself: well formed, not before 2000
 // and at most 24 hours in the future.
@@ -66,8 +67,8 @@ func (ck *checker) point(lat, lng *float64) {
 	case lng == nil:
 		ck.add("lng", "须与 lat 同时提供", "required together with lat")
 	default:
-		ck.numIn("lat", *lat, 3, 54)
-		ck.numIn("lng", *lng, 73, 136)
+		ck.numIn("lat", *lat, bounds.MinLat, bounds.MaxLat)
+		ck.numIn("lng", *lng, bounds.MinLng, bounds.MaxLng)
 	}
 }
 

@@ -56,7 +56,7 @@ func (h *Commissioners) create(c echo.Context) error {
 	}
 	in.Phone, in.Name, in.RegionCode = strings.TrimSpace(in.Phone), strings.TrimSpace(in.Name), strings.TrimSpace(in.RegionCode)
 	var f apierr.Fields
-	checkNewLogin(&f, in.Phone, in.Password, in.Name)
+	checkNewLogin(&f, in.Phone, in.Password, &in.Name)
 	cm := models.Commissioner{Level: in.Level, Organization: in.Organization, Specialty: in.Specialty, Batch: in.Batch,
 		TermStart: in.TermStart, TermEnd: in.TermEnd, RegionCode: in.RegionCode}
 	checkProfile(c, h.d.DB, &f, &cm)
@@ -87,9 +87,9 @@ func checkProfile(c echo.Context, db *models.DB, f *apierr.Fields, cm *models.Co
 	default:
 		f.Add("level", "须为 province、city 或 county", "must be province, city or county")
 	}
-	checkText(f, "organization", cm.Organization, false, 100)
-	checkText(f, "specialty", cm.Specialty, false, 100)
-	checkText(f, "batch", cm.Batch, false, 50)
+	checkName(f, "organization", &cm.Organization, false, 100)
+	checkName(f, "specialty", &cm.Specialty, false, 100)
+	checkName(f, "batch", &cm.Batch, false, 50)
 	for _, d := range [][2]string{{"term_start", cm.TermStart}, {"term_end", cm.TermEnd}} {
 		if d[1] != "" && !isCalendarDate(d[1]) {
 			f.Add(d[0], "日期格式须为 YYYY-MM-DD", "must be a date YYYY-MM-DD")
@@ -163,7 +163,7 @@ func (h *Commissioners) patch(c echo.Context) error {
 		}
 		in.apply(cm)
 		var f apierr.Fields
-		checkText(&f, "name", cm.Name, true, 50)
+		checkName(&f, "name", &cm.Name, true, 50)
 		checkProfile(c, h.d.DB, &f, cm)
 		if err := f.Err(); err != nil {
 			return err

@@ -249,12 +249,22 @@ func csvValue(kind ColumnKind, v any) string {
 	return fmt.Sprint(v)
 }
 
+// safeText guards CSV text against formula injection: text whose first
+// character a spreadsheet may take for the start of a formula gets an
+// apostrophe before it. That is = + - @, their full-width and small forms
+// (Excel with a Chinese input method reads ＝ as =), the minus sign, and
+// the tab, carriage return and line feed that some spreadsheets skip
+// before reading a formula.
 func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	r, _ := utf8.DecodeRuneInString(s)
+	if s != "" && strings.ContainsRune(formulaLeads, r) {
 		return "'" + s
 	}
 	return s
 }
+
+// formulaLeads are the characters safeText guards at the start of a text.
+const formulaLeads = "=+-@\t\r\n＝＋－＠﹦﹢﹣﹫−"
 
 // width is a column's width in characters: the given one, else one that
 // fits the title (CJK characters count double).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/internal/textcheck"
 	"github.com/tepai/tepai/models"
 )
 
@@ -41,15 +42,35 @@ func checkText(f *apierr.Fields, field, s string, required bool, max int) {
 	}
 }
 
-// checkNewLogin validates the phone, password and name of a new login.
-func checkNewLogin(f *apierr.Fields, phone, password, name string) {
+// checkName checks the name of a person, place or group, or another
+// one-line label, and brings *s to the form it is stored in (trimmed,
+// Unicode normal form C; see internal/textcheck): required or not, at most
+// max characters, no control or invisible format characters.
+func checkName(f *apierr.Fields, field string, s *string, required bool, max int) {
+	clean, problem := textcheck.Line(*s)
+	if problem != textcheck.ProblemInvalid {
+		*s = clean
+	}
+	switch {
+	case problem == textcheck.ProblemInvalid:
+		f.Add(field, "含有无效字符", "contains invalid characters")
+	case problem == textcheck.ProblemControl:
+		f.Add(field, "含有控制字符或不可见的格式字符", "contains control or invisible format characters")
+	default:
+		checkText(f, field, clean, required, max)
+	}
+}
+
+// checkNewLogin validates the phone, password and name of a new login,
+// bringing the name to the form it is stored in.
+func checkNewLogin(f *apierr.Fields, phone, password string, name *string) {
 	if !isMainlandMobile(phone) {
 		f.Add("phone", "须为 11 位手机号码", "must be an 11-digit mainland mobile number starting with 1")
 	}
 	if len(password) < 8 || len(password) > 72 || password == phone {
 		f.Add("password", passwordRuleZH, passwordRuleEN)
 	}
-	checkText(f, "name", name, true, 50)
+	checkName(f, "name", name, true, 50)
 }
 
 // checkRegionField adds a failure for field unless code names an existing

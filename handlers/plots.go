@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/tepai/tepai/internal/bounds"
 	"math"
 
 	"github.com/tepai/tepai/models"
@@ -100,7 +101,7 @@ func polygonProblem(raw json.RawMessage) ([2]string, bool) {
 			return [2]string{"每个环须有 4 到 500 个点", "each ring must have 4 to 500 positions"}, false
 		}
 		for _, pos := range ring {
-			if len(pos) < 2 || len(pos) > 3 || pos[0] < 73 || pos[0] > 136 || pos[1] < 3 || pos[1] > 54 {
+			if len(pos) < 2 || len(pos) > 3 || !bounds.Lng(pos[0]) || !bounds.Lat(pos[1]) {
 				return [2]string{"每个点须为中国境内的 [经度, 纬度]", "each position must be a [lng, lat] inside China"}, false
 			}
 		}

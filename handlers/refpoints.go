@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/internal/bounds"
 	"github.com/tepai/tepai/models"
 	"gorm.io/gorm"
 )
@@ -60,8 +61,8 @@ func (h *ReferencePoints) Put(c echo.Context) error {
 		return err
 	}
 	var f apierr.Fields
-	checkCoord(&f, "lat", body.Lat, 3, 54)
-	checkCoord(&f, "lng", body.Lng, 73, 136)
+	checkCoord(&f, "lat", body.Lat, bounds.MinLat, bounds.MaxLat)
+	checkCoord(&f, "lng", body.Lng, bounds.MinLng, bounds.MaxLng)
 	if err := f.Err(); err != nil {
 		return err
 	}

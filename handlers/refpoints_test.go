@@ -70,6 +70,7 @@ func TestReferencePointEndpoints(t *testing.T) {
 func TestReferencePointFromVisitsMedian(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		c := env.NewUser("commissioner", "330824")
+		env.Assign(c.Commissioner, jianfeng, "2024-01-01")
 		bureau := env.NewUser("bureau", "330824")
 		path := "/api/v1/regions/" + jianfeng + "/reference-point"
 		lats := []float64{29.10, 29.11, 29.12, 29.13, 29.50}

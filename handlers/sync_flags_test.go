@@ -133,6 +133,7 @@ func TestVisitsFarFromTheirVillageAreFlagged(t *testing.T) {
 func TestVisitsFarFromTheMedianOfTheirVillage(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		me := env.NewUser("commissioner", "330824")
+		env.Assign(me.Commissioner, jianfeng, "2020-01-01")
 		var five []map[string]any
 		for i := range 5 {
 			five = append(five, upsert("visit", located(jianfeng, 29.300+0.001*float64(i), 118.300), 0))

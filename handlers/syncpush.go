@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/internal/bounds"
 	"github.com/tepai/tepai/models"
 )
 
@@ -50,6 +51,12 @@ func (h *Sync) Push(c echo.Context) error {
 	receipt := &models.SyncPush{UserID: p.UserID, DeviceID: env.DeviceID, DeviceTime: deviceTime, ReceivedAt: received,
 		Changes: len(env.Changes), RequestID: RequestID(c)}
 	call := call{p: p, requestID: receipt.RequestID, sync: true, receipt: receipt}
+	if deviceTime != nil && !bounds.Time(*deviceTime, received) {
+		// A clock before 2000 or more than a day ahead is no reading to
+		// store or measure a skew from, yet the push's records are kept:
+		// it is ignored and the visits are flagged as from a skewed clock.
+		deviceTime, receipt.DeviceTime, call.skewed = nil, nil, true
+	}
 	if deviceTime != nil {
 		skew := received.Sub(*deviceTime)
 		ms := skew.Milliseconds()

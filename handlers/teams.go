@@ -56,7 +56,7 @@ func (h *Teams) create(c echo.Context) error {
 
 func (h *Teams) validate(c echo.Context, in *teamRequest) error {
 	var f apierr.Fields
-	checkText(&f, "name", in.Name, true, 100)
+	checkName(&f, "name", &in.Name, true, 100)
 	checkRegionField(c.Request().Context(), h.d.DB, &f, "region_code", in.RegionCode, anyRegionLevel...)
 	if n := len(in.ChiefIDs); n < 1 || n > 2 || n == 2 && in.ChiefIDs[0] == in.ChiefIDs[1] {
 		f.Add("chief_ids", "须有 1 到 2 名首席", "must name one or two chiefs")

@@ -58,7 +58,7 @@ func (h *Users) create(c echo.Context) error {
 		return err
 	}
 	in.Phone, in.Name, in.RegionCode = strings.TrimSpace(in.Phone), strings.TrimSpace(in.Name), strings.TrimSpace(in.RegionCode)
-	if err := h.validate(c, in); err != nil {
+	if err := h.validate(c, &in); err != nil {
 		return err
 	}
 	if in.Role == models.RoleAdmin && p.Role != models.RoleAdmin || !p.ManagesPeopleIn(in.RegionCode) {
@@ -78,9 +78,9 @@ func (h *Users) create(c echo.Context) error {
 	return c.JSON(http.StatusCreated, u)
 }
 
-func (h *Users) validate(c echo.Context, in userRequest) error {
+func (h *Users) validate(c echo.Context, in *userRequest) error {
 	var f apierr.Fields
-	checkNewLogin(&f, in.Phone, in.Password, in.Name)
+	checkNewLogin(&f, in.Phone, in.Password, &in.Name)
 	levels, ok := userRegionLevels[in.Role]
 	switch {
 	case in.Role == models.RoleCommissioner:

@@ -92,7 +92,10 @@ func RecordChanges(tx *gorm.DB, chs []Change) error {
 	if err := logChanges(tx, rows); err != nil {
 		return err
 	}
-	return applyRollups(tx, chs...)
+	if err := applyRollups(tx, chs...); err != nil {
+		return err
+	}
+	return followOwners(tx, chs)
 }
 
 // auditEntry fills e with the audit entry of ch.

@@ -26,8 +26,8 @@ const (
 // reference point before it is flagged.
 const FarLimitM = 5000
 
-// MedianMinVisits is how many located visits a village needs before their
-// median point serves as its reference point.
+// MedianMinVisits is how many located visits of commissioners assigned to
+// a village it needs before their median serves as its reference point.
 const MedianMinVisits = 5
 
 // medianWindow bounds the visits the median is taken over: the latest ones.
@@ -49,7 +49,8 @@ type ReferencePoint struct {
 }
 
 // RefPoint is the point a village's visits are checked against, and where
-// it comes from: a bureau, or the median of Visits located visits.
+// it comes from: a bureau, or the median of Visits located visits of the
+// commissioners assigned to the village.
 type RefPoint struct {
 	Lat, Lng float64
 	Source   string
@@ -90,9 +91,18 @@ func (db *DB) SetReferencePoint(ctx context.Context, p *Principal, requestID str
 }
 
 // RefPoints returns the reference points of the villages that have one:
-// the bureau's where set, else the median of the village's latest located
+// the bureau's where set, else a median of the village's latest located
 // visits once there are MedianMinVisits of them. Visits with an id in
 // exclude do not count (a visit does not vouch for itself). Two queries.
+//
+// The median is one that no single commissioner can move: only visits by
+// commissioners assigned to the village (directly or through a team) on
+// the day of the visit count, since a commissioner may record visits
+// anywhere in its home region and invented points in a village it does
+// not serve would otherwise become that village's reference and flag the
+// honest visits; and each commissioner has one vote, the median of its own
+// visits, so that an assigned commissioner recording many visits outweighs
+// no other. A bureau's reference point (PUT) overrides it.
 func RefPoints(tx *gorm.DB, codes []string, exclude []string) (map[string]RefPoint, error) {
 	out := map[string]RefPoint{}
 	if len(codes) == 0 {
@@ -120,50 +130,82 @@ func RefPoints(tx *gorm.DB, codes []string, exclude []string) (map[string]RefPoi
 	}
 	for code, ps := range pts {
 		if len(ps) >= MedianMinVisits {
-			out[code] = medianPoint(ps)
+			out[code] = votedMedian(ps)
 		}
 	}
 	return out, nil
 }
 
-type point struct{ Lat, Lng float64 }
+type point struct {
+	Lat, Lng float64
+	By       string // the commissioner whose visit it is
+}
 
-// visitPoints loads the points of each village's latest located visits
-// (at most medianWindow per village): one statement, a UNION ALL of one
-// index range scan per village.
+// assignedOnVisitDay holds for a visit v whose commissioner was assigned to
+// its village, directly or through a live team, on the visit's date.
+const assignedOnVisitDay = `EXISTS (SELECT 1 FROM assignments a WHERE a.village_code = v.village_code
+ AND a.deleted_at IS NULL AND a.start_date <= v.visit_date AND (a.end_date = '' OR a.end_date >= v.visit_date)
+ AND (a.commissioner_id = v.commissioner_id OR (a.team_id <> '' AND a.team_id IN (
+  SELECT tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL
+  WHERE tm.commissioner_id = v.commissioner_id))))`
+
+// visitPoints loads the points of each village's latest located visits by
+// assigned commissioners (at most medianWindow per village): one
+// statement, a UNION ALL of one index range scan per village.
 func visitPoints(tx *gorm.DB, codes, exclude []string) (map[string][]point, error) {
 	var rows []struct {
-		VillageCode string
-		Lat, Lng    float64
+		VillageCode    string
+		CommissionerID string
+		Lat, Lng       float64
 	}
 	parts := make([]string, len(codes))
 	var args []any
 	for i, code := range codes {
-		q := tx.Table("visits").Select("village_code, lat, lng").
-			Where("village_code = ? AND lat IS NOT NULL AND lng IS NOT NULL AND deleted_at IS NULL", code)
+		q := tx.Table("visits v").Select("v.village_code, v.commissioner_id, v.lat, v.lng").
+			Where("v.village_code = ? AND v.lat IS NOT NULL AND v.lng IS NOT NULL AND v.deleted_at IS NULL", code).
+			Where(assignedOnVisitDay)
 		if len(exclude) > 0 {
-			q = q.Where("id NOT IN ?", exclude)
+			q = q.Where("v.id NOT IN ?", exclude)
 		}
 		parts[i] = fmt.Sprintf("SELECT * FROM (?) AS v%d", i)
-		args = append(args, q.Order("started_at DESC").Limit(medianWindow))
+		args = append(args, q.Order("v.started_at DESC").Limit(medianWindow))
 	}
 	if err := tx.Raw(strings.Join(parts, " UNION ALL "), args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load visit points: %w", err)
 	}
 	out := map[string][]point{}
 	for _, r := range rows {
-		out[r.VillageCode] = append(out[r.VillageCode], point{r.Lat, r.Lng})
+		out[r.VillageCode] = append(out[r.VillageCode], point{r.Lat, r.Lng, r.CommissionerID})
 	}
 	return out, nil
 }
 
-// medianPoint is the point of the median latitude and median longitude.
-func medianPoint(ps []point) RefPoint {
+// votedMedian is the median, latitude and longitude apart, of the
+// commissioners' own medians: one vote per commissioner.
+func votedMedian(ps []point) RefPoint {
+	byWho := map[string][]point{}
+	var who []string
+	for _, p := range ps {
+		if _, ok := byWho[p.By]; !ok {
+			who = append(who, p.By)
+		}
+		byWho[p.By] = append(byWho[p.By], p)
+	}
+	votes := make([]point, len(who))
+	for i, w := range who {
+		votes[i] = medianOf(byWho[w])
+	}
+	m := medianOf(votes)
+	return RefPoint{Lat: m.Lat, Lng: m.Lng, Source: RefSourceVisits, Visits: len(ps)}
+}
+
+// medianOf is the point of the median latitude and median longitude.
+func medianOf(ps []point) point {
 	lats, lngs := make([]float64, len(ps)), make([]float64, len(ps))
 	for i, p := range ps {
 		lats[i], lngs[i] = p.Lat, p.Lng
 	}
-	return RefPoint{Lat: median(lats), Lng: median(lngs), Source: RefSourceVisits, Visits: len(ps)}
+	return point{Lat: median(lats), Lng: median(lngs)}
 }
 
 func median(xs []float64) float64 {

@@ -2,11 +2,11 @@ package photos
 
 import (
 	"bytes"
-	"math"
 	"strings"
 	"time"
 
 	"github.com/rwcarlsen/goexif/exif"
+	"github.com/tepai/tepai/internal/bounds"
 )
 
 // chinaTime is Asia/Shanghai (UTC+8, no daylight saving since 1991): EXIF
@@ -14,8 +14,11 @@ import (
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 // readExif returns the time the photo was taken (DateTimeOriginal) and
-// where (GPS), when the photo's leading bytes hold EXIF saying so.
-func readExif(kind string, head []byte) (takenAt *time.Time, lat, lng *float64) {
+// where (GPS), when the photo's leading bytes hold EXIF saying so. A time
+// or place outside the contract's bounds (before 2000 or more than 24 h
+// after now, outside China's bounding box) is no evidence and is left out,
+// so it neither is stored nor overrides what the phone sent.
+func readExif(kind string, head []byte, now time.Time) (takenAt *time.Time, lat, lng *float64) {
 	var raw []byte
 	switch kind {
 	case TypeJPEG:
@@ -30,7 +33,8 @@ func readExif(kind string, head []byte) (takenAt *time.Time, lat, lng *float64) 
 	if x == nil {
 		return nil, nil, nil
 	}
-	return exifTime(x), exifCoord(x, true), exifCoord(x, false)
+	lat, lng = exifPoint(x)
+	return exifTime(x, now), lat, lng
 }
 
 // decodeExif decodes EXIF, recovering from the panics a hostile file can
@@ -45,7 +49,7 @@ func decodeExif(raw []byte) (x *exif.Exif) {
 	return x
 }
 
-func exifTime(x *exif.Exif) *time.Time {
+func exifTime(x *exif.Exif, now time.Time) *time.Time {
 	tag, err := x.Get(exif.DateTimeOriginal)
 	if err != nil {
 		return nil
@@ -55,22 +59,19 @@ func exifTime(x *exif.Exif) *time.Time {
 		return nil
 	}
 	t, err := time.ParseInLocation("2006:01:02 15:04:05", strings.TrimSpace(strings.TrimRight(s, "\x00")), chinaTime)
-	if err != nil || t.Year() < 1990 {
+	if err != nil || !bounds.Time(t, now) {
 		return nil
 	}
 	t = t.UTC()
 	return &t
 }
 
-// exifCoord returns the GPS latitude (lat) or longitude; a 0,0 position,
-// which broken cameras write, counts as none.
-func exifCoord(x *exif.Exif, lat bool) *float64 {
+// exifPoint returns the GPS position when EXIF has one inside China's
+// bounding box (which also leaves out the 0,0 broken cameras write).
+func exifPoint(x *exif.Exif) (lat, lng *float64) {
 	la, lo, err := x.LatLong()
-	if err != nil || math.IsNaN(la) || math.IsNaN(lo) || math.Abs(la) > 90 || math.Abs(lo) > 180 || (la == 0 && lo == 0) {
-		return nil
+	if err != nil || !bounds.Point(la, lo) {
+		return nil, nil
 	}
-	if lat {
-		return &la
-	}
-	return &lo
+	return &la, &lo
 }

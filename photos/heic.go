@@ -84,7 +84,7 @@ func heicSize(head []byte) (w, h int) {
 			continue
 		}
 		pw, ph := int(binary.BigEndian.Uint32(p.body[4:])), int(binary.BigEndian.Uint32(p.body[8:]))
-		if pw*ph > w*h {
+		if uint64(pw)*uint64(ph) > uint64(w)*uint64(h) { // each below 2^32: no wrap
 			w, h = pw, ph
 		}
 	}

@@ -129,11 +129,14 @@ func (in *inspector) finish() error {
 	if err != nil {
 		return err
 	}
-	if w < 0 || h < 0 || int64(w)*int64(h) > MaxPixels {
+	if w <= 0 || h <= 0 {
+		return errBroken
+	}
+	if w > MaxPixels || h > MaxPixels || int64(w)*int64(h) > MaxPixels {
 		return errHuge
 	}
 	res := &Inspection{SHA256: hex.EncodeToString(in.hash.Sum(nil)), Size: in.n, ContentType: in.kind, Width: w, Height: h}
-	res.TakenAt, res.Lat, res.Lng = readExif(in.kind, in.head)
+	res.TakenAt, res.Lat, res.Lng = readExif(in.kind, in.head, time.Now())
 	in.result = res
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/config"
+	"github.com/tepai/tepai/internal/bounds"
 	"github.com/tepai/tepai/models"
 	"github.com/tepai/tepai/storage"
 	"gorm.io/gorm"
@@ -69,27 +69,27 @@ func ParseForm(get func(name string) string) (Form, error) {
 	}
 	if s := get("taken_at"); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
-		if err != nil || t.Year() < 2000 || t.After(time.Now().Add(24*time.Hour)) {
+		if err != nil || !bounds.Time(t, time.Now()) {
 			bad.Add("taken_at", "须为 2000 年之后、不晚于明天的 RFC 3339 时间", "must be an RFC 3339 time after 2000 and not more than 24 h ahead")
 		} else {
 			t = t.UTC().Truncate(time.Millisecond)
 			f.TakenAt = &t
 		}
 	}
-	f.Lat = parseCoord(get("lat"), 3, 54, "lat", &bad)
-	f.Lng = parseCoord(get("lng"), 73, 136, "lng", &bad)
+	f.Lat = parseCoord(get("lat"), bounds.Lat, "lat", &bad)
+	f.Lng = parseCoord(get("lng"), bounds.Lng, "lng", &bad)
 	if (f.Lat == nil) != (f.Lng == nil) && !bad.Has("lat") && !bad.Has("lng") {
 		bad.Add("lat", "lat 与 lng 须同时提供", "lat and lng go together")
 	}
 	return f, bad.Err()
 }
 
-func parseCoord(s string, lo, hi float64, field string, bad *apierr.Fields) *float64 {
+func parseCoord(s string, in func(float64) bool, field string, bad *apierr.Fields) *float64 {
 	if s == "" {
 		return nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || v < lo || v > hi {
+	if err != nil || !in(v) {
 		bad.Add(field, "须在中国境内的范围内", "must lie inside China's bounding box")
 		return nil
 	}

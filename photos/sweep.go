@@ -45,7 +45,8 @@ func (s *Service) RunSweeps(ctx context.Context) {
 // Sweep removes what the store holds that no photo needs and that is
 // older than the grace period at now: temporary objects, contents and
 // thumbnails no live photo holds (a crash between storing the bytes and
-// writing the record leaves those), and resumable uploads left unfinished
+// writing the record leaves those, and deleting a record deletes its
+// photos but leaves their bytes to this sweep), and resumable uploads left unfinished
 // longer than the upload expiry.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 	var res SweepResult
@@ -74,7 +75,7 @@ func (s *Service) sweepContents(ctx context.Context, cutoff time.Time) (int, err
 	var batch []string
 	removed := 0
 	flush := func() error {
-		n, err := s.releaseOrphans(ctx, batch)
+		n, err := s.releaseOrphans(ctx, batch, cutoff)
 		removed += n
 		batch = batch[:0]
 		return err
@@ -98,8 +99,9 @@ func (s *Service) sweepContents(ctx context.Context, cutoff time.Time) (int, err
 	return removed, flush()
 }
 
-// releaseOrphans releases those of shas that no live photo holds.
-func (s *Service) releaseOrphans(ctx context.Context, shas []string) (int, error) {
+// releaseOrphans releases those of shas that no live photo holds and no
+// photo deleted after cutoff held.
+func (s *Service) releaseOrphans(ctx context.Context, shas []string, cutoff time.Time) (int, error) {
 	if len(shas) == 0 {
 		return 0, nil
 	}
@@ -108,8 +110,16 @@ func (s *Service) releaseOrphans(ctx context.Context, shas []string) (int, error
 	if err != nil {
 		return 0, err
 	}
+	// A photo deleted with its owner record keeps its bytes for the grace
+	// period too: the sweep, not the delete, releases them.
+	var recent []string
+	err = s.db.WithContext(ctx).Unscoped().Model(&models.Photo{}).Where("sha256 IN ? AND deleted_at > ?", shas, cutoff).
+		Distinct().Pluck("sha256", &recent).Error
+	if err != nil {
+		return 0, err
+	}
 	held := map[string]bool{}
-	for _, sha := range live {
+	for _, sha := range append(live, recent...) {
 		held[sha] = true
 	}
 	n := 0

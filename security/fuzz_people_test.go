@@ -16,12 +16,12 @@ var fuzzTargets = map[string]fuzzTarget{
 	"FuzzLogout": {method: "POST", path: "/api/v1/auth/logout", caller: func(t *testing.T, w *world) string {
 		return w.freshSession(t, w.callers["bureau"].User.ID, "bureau")
 	}},
-	"FuzzCreateUser":         {method: "POST", path: "/api/v1/users", caller: asAdmin},
-	"FuzzCreateCommissioner": {method: "POST", path: "/api/v1/commissioners", caller: asAdmin},
+	"FuzzCreateUser":         {method: "POST", path: "/api/v1/users", caller: asAdmin, holds: namesClean},
+	"FuzzCreateCommissioner": {method: "POST", path: "/api/v1/commissioners", caller: asAdmin, holds: namesClean},
 	// A refused patch leaves the commissioner as it was.
 	"FuzzPatchCommissioner": {method: "PATCH", path: "/api/v1/commissioners/" + fuzzCommissioner, caller: asAdmin,
 		state: readState("/api/v1/commissioners/" + fuzzCommissioner)},
-	"FuzzCreateTeam":       {method: "POST", path: "/api/v1/teams", caller: asAdmin},
+	"FuzzCreateTeam":       {method: "POST", path: "/api/v1/teams", caller: asAdmin, holds: namesClean},
 	"FuzzCreateAssignment": {method: "POST", path: "/api/v1/assignments", caller: asAdmin},
 	// A refused rubric leaves the year's rubric as it was.
 	"FuzzRubric": {method: "PUT", path: rubricPath, caller: asAdmin, state: readState(rubricPath)},

@@ -18,13 +18,13 @@ func asOwner(_ *testing.T, w *world) string { return w.token("owner") }
 // (the in side's commissioner; the township office for demands), the
 // sync push envelope and a village's reference point.
 var recordFuzzTargets = map[string]fuzzTarget{
-	"FuzzVisit":       {method: "POST", path: "/api/v1/visits", caller: asOwner},
+	"FuzzVisit":       {method: "POST", path: "/api/v1/visits", caller: asOwner, holds: recordsBounded},
 	"FuzzPatchVisit":  {method: "PATCH", path: "/api/v1/visits/{visit}", caller: asOwner, state: readState("/api/v1/visits/{visit}")},
 	"FuzzTraining":    {method: "POST", path: "/api/v1/trainings", caller: asOwner},
 	"FuzzPlot":        {method: "POST", path: "/api/v1/plots", caller: asOwner},
 	"FuzzObservation": {method: "POST", path: "/api/v1/plots/{plot}/observations", caller: asOwner},
 	"FuzzHarvest":     {method: "POST", path: "/api/v1/plots/{plot}/harvests", caller: asOwner},
-	"FuzzHousehold":   {method: "POST", path: "/api/v1/households", caller: asOwner},
+	"FuzzHousehold":   {method: "POST", path: "/api/v1/households", caller: asOwner, holds: namesClean},
 	"FuzzIncome":      {method: "POST", path: "/api/v1/households/{household}/incomes", caller: asOwner},
 	"FuzzProject":     {method: "POST", path: "/api/v1/projects", caller: asOwner},
 	"FuzzDemand": {method: "POST", path: "/api/v1/demands", caller: func(_ *testing.T, w *world) string {
@@ -32,7 +32,8 @@ var recordFuzzTargets = map[string]fuzzTarget{
 	}},
 	// A push answers 200 with a result per change and keeps a receipt;
 	// when no change was applied, no record may have been stored.
-	"FuzzSyncPush": {method: "POST", path: "/api/v1/sync/push", caller: asOwner, refused: nothingApplied, state: countsBut("sync_pushes")},
+	"FuzzSyncPush": {method: "POST", path: "/api/v1/sync/push", caller: asOwner, refused: nothingApplied, state: countsBut("sync_pushes"),
+		holds: recordsBounded},
 	"FuzzReferencePoint": {method: "PUT", path: "/api/v1/regions/{village}/reference-point", caller: asAdmin,
 		state: readState("/api/v1/regions/{village}/reference-point")},
 }

@@ -33,6 +33,9 @@ type fuzzTarget struct {
 	// state is what must not change when a body is refused; by default the
 	// row count of every table.
 	state func(t *testing.T, w *world) string
+	// holds checks what must be true of the stored data after any input
+	// (bounds, normal forms); nil checks nothing more.
+	holds func(t *testing.T, w *world)
 }
 
 // fuzzWorld is the fixture inputs run against while fuzzing and in the
@@ -85,6 +88,9 @@ func (w *world) fuzzOne(t *testing.T, ft fuzzTarget, body []byte) {
 	rec := w.serve(ft.method, w.expand(ft.path, 0), token, body)
 	if rec.Code >= 500 {
 		t.Fatalf("%s on %s: %d %s", w.env.Backend, body, rec.Code, rec.Body)
+	}
+	if ft.holds != nil {
+		ft.holds(t, w)
 	}
 	if rec.Code >= 300 {
 		var e struct {
