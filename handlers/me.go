@@ -77,7 +77,7 @@ func (h *Me) changePassword(c echo.Context) error {
 	if win.Hits > h.d.Config.LoginLimit {
 		return apierr.RateLimited(max(time.Until(win.Ends), time.Second))
 	}
-	if !auth.CheckPassword(u.PasswordHash, in.CurrentPassword) {
+	if !auth.CheckPassword(u.PasswordHash, in.CurrentPassword, h.d.Config.BcryptCost) {
 		return apierr.Invalid("current_password", "当前密码错误", "the current password is wrong")
 	}
 	if in.NewPassword == in.CurrentPassword {

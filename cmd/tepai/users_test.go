@@ -58,7 +58,7 @@ func TestUsersCommands(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if admin.Role != "admin" || admin.RegionCode != "" || !admin.MustChangePassword || !admin.Active || !auth.CheckPassword(admin.PasswordHash, pw) {
+			if admin.Role != "admin" || admin.RegionCode != "" || !admin.MustChangePassword || !admin.Active || !auth.CheckPassword(admin.PasswordHash, pw, 4) {
 				t.Fatalf("created admin: %+v", admin)
 			}
 			var stdout, stderr bytes.Buffer
