@@ -77,7 +77,7 @@ func TestUsersCommands(t *testing.T) {
 			}
 			reset := runUsers(t, base, "reset-password", "13812345678")
 			after, _ := db.UserByPhone(ctx, "13812345678")
-			if reset == pw || !auth.CheckPassword(after.PasswordHash, reset) || auth.CheckPassword(after.PasswordHash, pw) ||
+			if reset == pw || !auth.CheckPassword(after.PasswordHash, reset, 4) || auth.CheckPassword(after.PasswordHash, pw, 4) ||
 				!after.MustChangePassword || !after.Active {
 				t.Fatalf("after reset: %+v", after)
 			}
