@@ -101,6 +101,13 @@ func TestTusFromBrowserPage(t *testing.T) {
 				t.Fatalf("%d photos with the bytes' sha256, %d of the visit; want 1 and 1", copies, ofVisit)
 			}
 
+			for _, x := range api.exchanges() {
+				if x.method == http.MethodOptions && (x.status != http.StatusNoContent || x.allowOrigin != allowed) {
+					t.Errorf("preflight of %s from %s: %d, Access-Control-Allow-Origin %q; want 204 and %s",
+						x.path, x.origin, x.status, x.allowOrigin, allowed)
+				}
+			}
+
 			// The same page served to an origin tepai does not allow.
 			navigate(t, ctx, other+"/")
 			stranger := visitBody(villageHuayang, 2)
@@ -134,9 +141,6 @@ func TestTusFromBrowserPage(t *testing.T) {
 			}
 			if refusedSeen != 3 {
 				t.Errorf("%d requests from %s, want 3 preflights (login, visit, upload)", refusedSeen, other)
-			}
-			if errs := api.contractErrors(); len(errs) > 0 {
-				t.Errorf("answers to the browser outside the OpenAPI document:\n%s", strings.Join(errs, "\n"))
 			}
 		}
 	}
@@ -247,7 +251,8 @@ type exchange struct {
 
 // apiProxy stands for tepai in front of the browser: it passes every
 // request on unchanged (Host included, so tus upload URLs point at it),
-// notes each exchange and checks each answer against the OpenAPI document.
+// notes each exchange and hands each one but the CORS preflights (which
+// the test checks itself) to the package's OpenAPI check.
 type apiProxy struct {
 	*httptest.Server
 	mu       sync.Mutex
@@ -276,11 +281,11 @@ func newAPIProxy(t *testing.T, env *testenv.Env) *apiProxy {
 			res.Body = io.NopCloser(bytes.NewReader(body))
 			req := res.Request
 			p.mu.Lock()
-			defer p.mu.Unlock()
 			p.seen = append(p.seen, exchange{method: req.Method, path: req.URL.Path, origin: req.Header.Get("Origin"),
 				status: res.StatusCode, allowOrigin: res.Header.Get("Access-Control-Allow-Origin")})
-			if err := testenv.ValidateExchange(req, res, body); err != nil {
-				p.contract = append(p.contract, err.Error())
+			p.mu.Unlock()
+			if req.Method != http.MethodOptions || req.Header.Get("Access-Control-Request-Method") == "" {
+				testenv.Observe(req, res, body) // a CORS preflight is no operation of the API
 			}
 			return nil
 		},
@@ -295,11 +300,4 @@ func (p *apiProxy) exchanges() []exchange {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]exchange(nil), p.seen...)
-}
-
-// contractErrors are the answers that did not match the OpenAPI document.
-func (p *apiProxy) contractErrors() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.contract...)
 }
