@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,24 +12,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/tepai/tepai/internal/browsertest"
 )
-
-// chromium finds the browser: /usr/bin/chromium (Debian's package) or
-// chromium on the PATH. Without it the browser tests skip on a developer's
-// machine and fail in CI (CI=true), which installs it.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is not installed; CI must install it: apt-get install -y chromium")
-	}
-	t.Skip("Chromium is not installed; install it to run the browser tests: apt-get install -y chromium")
-	return ""
-}
 
 // tab is a headless Chromium tab for one test, with every console message
 // and browser log entry it produced.
@@ -48,14 +31,7 @@ type tab struct {
 // three minutes.
 func newTab(t *testing.T) *tab {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true), chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("lang", "zh-CN"), chromedp.Flag("accept-lang", "zh-CN,zh"), chromedp.WindowSize(1366, 768),
-	}
+	opts := browsertest.Options(t)
 	base, stopTimer := context.WithTimeout(context.Background(), 3*time.Minute)
 	actx, stopAlloc := chromedp.NewExecAllocator(base, opts...)
 	ctx, stopTab := chromedp.NewContext(actx)
