@@ -32,7 +32,7 @@ var (
 	// table).
 	visitDaysTable = table{"stat_visit_days", []string{"region_code", "day", "commissioner_id"}, nil}
 	hhTable        = table{"stat_household_years", []string{"household_id", "year"}, []string{"income_fen", "records"}}
-	incTable   = table{"stat_incomes", []string{"region_code", "year", "slot"},
+	incTable       = table{"stat_incomes", []string{"region_code", "year", "slot"},
 		[]string{"households", "increased", "increase_fen", "plot_increase_fen"}}
 )
 
