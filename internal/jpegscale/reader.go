@@ -117,12 +117,12 @@ type decoder struct {
 	}
 	width, height int
 
-	img1        *image.Gray
-	img3        *image.YCbCr
+	img1 *image.Gray
+	img3 *image.YCbCr
 	// minW and minH are the box DecodeScaled fits; shift is the chosen
 	// reduction (blocks are reconstructed 8>>shift pixels wide).
-	minW, minH int
-	shift      uint
+	minW, minH  int
+	shift       uint
 	blackPix    []byte
 	blackStride int
 

@@ -10,7 +10,7 @@ import (
 )
 
 // testJPEG encodes a w×h picture of smooth gradients and a few hard edges.
-func testJPEG(t *testing.T, w, h int, gray, progressiveLike bool) []byte {
+func testJPEG(t *testing.T, w, h int, gray bool) []byte {
 	t.Helper()
 	var img image.Image
 	if gray {
@@ -62,7 +62,7 @@ func meanGray(img image.Image, x0, y0, k int) float64 {
 // standard library's, pixel for pixel.
 func TestDecodeScaledFullSize(t *testing.T) {
 	for _, gray := range []bool{false, true} {
-		data := testJPEG(t, 101, 67, gray, false)
+		data := testJPEG(t, 101, 67, gray)
 		want, err := jpeg.Decode(bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
@@ -91,8 +91,8 @@ func TestDecodeScaledFullSize(t *testing.T) {
 func TestDecodeScaledReduces(t *testing.T) {
 	cases := []struct {
 		w, h, box int
-		wantW      int
-		wantH      int
+		wantW     int
+		wantH     int
 	}{
 		{852, 639, 320, 426, 320},   // 1/2: 1/4 would be 213 wide, under the box
 		{2560, 1920, 320, 320, 240}, // 1/8
@@ -101,7 +101,7 @@ func TestDecodeScaledReduces(t *testing.T) {
 		{639, 852, 320, 320, 426},   // portrait, 1/2
 	}
 	for _, c := range cases {
-		data := testJPEG(t, c.w, c.h, false, false)
+		data := testJPEG(t, c.w, c.h, false)
 		full, err := jpeg.Decode(bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
