@@ -130,11 +130,7 @@ func (d *delta) apply(tx *gorm.DB, slots *slotter) error {
 
 // dayDeltas folds the activity deltas into per-day rows of slot.
 func (d *delta) dayDeltas(tx *gorm.DB, keys []actKey, slot int) ([][]any, error) {
-	byPerson := slices.Clone(keys)
-	slices.SortFunc(byPerson, func(a, b actKey) int {
-		return cmp.Or(cmp.Compare(a.commissioner, b.commissioner), cmp.Compare(a.day, b.day), cmp.Compare(a.region, b.region))
-	})
-	visitDays, err := visitDayDeltas(tx, byPerson, d.act)
+	visitDays, err := visitDayDeltas(tx, keys, d.act)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,10 @@ package models
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -88,14 +90,16 @@ func insertIgnore(tx *gorm.DB) string {
 // visitDayDeltas returns the change of stat_days.visit_days per
 // (region, day) that the visit deltas of keys make, keeping
 // stat_visit_days (the keys with live visits) right. The activity rows of
-// this transaction are already written.
+// this transaction are already written. It runs a few statements for all
+// the keys, however many there are.
 //
 // A key gaining visits share-locks its stat_visit_days row: many writers
 // of one commissioner's day hold it at once without waiting. When the row
-// is missing the writer inserts it and counts a new visit day. A key
-// losing visits locks the row exclusively, which waits for every writer
-// that holds it to commit, then sums the key's slots: at zero it deletes
-// the row and takes the visit day away. Keys are taken in key order.
+// is missing the writer inserts it and counts a new visit day (a writer
+// inserting the same key at the same moment waits for this one to end,
+// then finds the row). A key losing visits locks the row exclusively,
+// which waits for every writer that holds it to commit, then sums the
+// key's slots: at zero it deletes the row and takes the visit day away.
 func visitDayDeltas(tx *gorm.DB, keys []actKey, act map[actKey]*counts) (map[dayKey]int64, error) {
 	var up, down []actKey
 	for _, k := range keys {
@@ -107,87 +111,160 @@ func visitDayDeltas(tx *gorm.DB, keys []actKey, act map[actKey]*counts) (map[day
 		}
 	}
 	out := map[dayKey]int64{}
-	present, err := lockVisitDays(tx, up)
-	if err != nil {
+	if err := addVisitDays(tx, up, out); err != nil {
 		return nil, err
 	}
-	for _, k := range up {
-		if present[k] {
-			continue
-		}
-		res := tx.Exec(insertIgnore(tx)+"stat_visit_days (region_code, day, commissioner_id) VALUES (?, ?, ?)", k.region, k.day, k.commissioner)
-		if res.Error != nil {
-			return nil, fmt.Errorf("add visit day: %w", res.Error)
-		}
-		out[dayKey{k.region, k.day}] += res.RowsAffected
-	}
-	for _, k := range down {
-		d, err := dropVisitDay(tx, k)
-		if err != nil {
-			return nil, err
-		}
-		out[dayKey{k.region, k.day}] += d
+	if err := dropVisitDays(tx, down, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// lockVisitDays share-locks the stat_visit_days rows of keys, returning
-// those that exist.
-func lockVisitDays(tx *gorm.DB, keys []actKey) (map[actKey]bool, error) {
+// visitDayKeysPer bounds the keys one statement names.
+const visitDayKeysPer = 200
+
+// keysWhere is the condition naming keys exactly, with its arguments.
+func keysWhere(keys []actKey) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, 3*len(keys))
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteString("(region_code = ? AND day = ? AND commissioner_id = ?)")
+		args = append(args, k.region, k.day, k.commissioner)
+	}
+	return "(" + b.String() + ")", args
+}
+
+// chunks calls fn with keys split into parts of visitDayKeysPer.
+func chunks(keys []actKey, fn func([]actKey) error) error {
+	for len(keys) > 0 {
+		n := min(len(keys), visitDayKeysPer)
+		if err := fn(keys[:n]); err != nil {
+			return err
+		}
+		keys = keys[n:]
+	}
+	return nil
+}
+
+// readVisitDays reads which of keys have a stat_visit_days row, with the
+// locking suffix lock.
+func readVisitDays(tx *gorm.DB, keys []actKey, lock string) (map[actKey]bool, error) {
 	out := map[actKey]bool{}
-	for i := 0; i < len(keys); {
-		j := i
-		for j < len(keys) && keys[j].day == keys[i].day && keys[j].commissioner == keys[i].commissioner {
-			j++
+	err := chunks(keys, func(part []actKey) error {
+		where, args := keysWhere(part)
+		var rows []struct{ RegionCode, Day, CommissionerID string }
+		err := tx.Raw("SELECT region_code, day, commissioner_id FROM stat_visit_days WHERE "+where+lock, args...).Scan(&rows).Error
+		for _, r := range rows {
+			out[actKey{r.RegionCode, r.Day, r.CommissionerID}] = true
 		}
-		regions := make([]string, 0, j-i)
-		for _, k := range keys[i:j] {
-			regions = append(regions, k.region)
-		}
-		var got []string
-		err := tx.Raw("SELECT region_code FROM stat_visit_days WHERE region_code IN ? AND day = ? AND commissioner_id = ?"+shareLock(tx),
-			regions, keys[i].day, keys[i].commissioner).Scan(&got).Error
-		if err != nil {
-			return nil, fmt.Errorf("read visit days: %w", err)
-		}
-		for _, r := range got {
-			out[actKey{r, keys[i].day, keys[i].commissioner}] = true
-		}
-		i = j
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read visit days: %w", err)
 	}
 	return out, nil
 }
 
-// dropVisitDay re-counts a key that lost visits: -1 when its last visit
-// went (its stat_visit_days row is deleted), +1 when it still has visits
-// but no row (a row lost to an earlier fault), else 0.
-func dropVisitDay(tx *gorm.DB, k actKey) (int64, error) {
-	var rows []string
-	err := tx.Raw("SELECT region_code FROM stat_visit_days WHERE region_code = ? AND day = ? AND commissioner_id = ?"+forUpdate(tx),
-		k.region, k.day, k.commissioner).Scan(&rows).Error
+// addVisitDays share-locks the rows of keys that gained visits and
+// inserts those missing, counting each insert in out.
+func addVisitDays(tx *gorm.DB, keys []actKey, out map[dayKey]int64) error {
+	present, err := readVisitDays(tx, keys, shareLock(tx))
 	if err != nil {
-		return 0, fmt.Errorf("lock visit day: %w", err)
+		return err
 	}
-	var visits int64
-	err = tx.Raw("SELECT COALESCE(SUM(visits), 0) FROM stat_activity WHERE region_code = ? AND day = ? AND commissioner_id = ?",
-		k.region, k.day, k.commissioner).Scan(&visits).Error
-	if err != nil {
-		return 0, fmt.Errorf("count visits: %w", err)
+	var missing []actKey
+	for _, k := range keys {
+		if !present[k] {
+			missing = append(missing, k)
+		}
 	}
-	switch {
-	case visits <= 0 && len(rows) > 0:
-		err = tx.Exec("DELETE FROM stat_visit_days WHERE region_code = ? AND day = ? AND commissioner_id = ?", k.region, k.day, k.commissioner).Error
-		return -1, wrapVisitDay(err)
-	case visits > 0 && len(rows) == 0:
-		err = tx.Exec("INSERT INTO stat_visit_days (region_code, day, commissioner_id) VALUES (?, ?, ?)", k.region, k.day, k.commissioner).Error
-		return 1, wrapVisitDay(err)
-	}
-	return 0, nil
+	return chunks(missing, func(part []actKey) error {
+		rows := make([][]any, len(part))
+		for i, k := range part {
+			rows[i] = []any{k.region, k.day, k.commissioner}
+		}
+		// One insert for all; when another writer inserted one of them
+		// meanwhile, the statement fails as a whole (and is undone on
+		// its own) and each key is inserted unless there.
+		err := upsert(tx, visitDaysTable, rows)
+		if err == nil {
+			for _, k := range part {
+				out[dayKey{k.region, k.day}]++
+			}
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrDuplicatedKey) && !IsDuplicate(err) {
+			return err
+		}
+		for _, k := range part {
+			res := tx.Exec(insertIgnore(tx)+"stat_visit_days (region_code, day, commissioner_id) VALUES (?, ?, ?)", k.region, k.day, k.commissioner)
+			if res.Error != nil {
+				return fmt.Errorf("add visit day: %w", res.Error)
+			}
+			out[dayKey{k.region, k.day}] += res.RowsAffected
+		}
+		return nil
+	})
 }
 
-func wrapVisitDay(err error) error {
+// dropVisitDays locks the rows of keys that lost visits, re-counts their
+// visits over every slot, deletes the rows of those left with none (-1 in
+// out) and inserts the missing row of one that still has some (+1: a row
+// lost to an earlier fault).
+func dropVisitDays(tx *gorm.DB, keys []actKey, out map[dayKey]int64) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	present, err := readVisitDays(tx, keys, forUpdate(tx))
 	if err != nil {
-		return fmt.Errorf("update visit day: %w", err)
+		return err
+	}
+	visits := map[actKey]int64{}
+	err = chunks(keys, func(part []actKey) error {
+		where, args := keysWhere(part)
+		var rows []struct {
+			RegionCode, Day, CommissionerID string
+			Visits                          int64
+		}
+		err := tx.Raw("SELECT region_code, day, commissioner_id, SUM(visits) AS visits FROM stat_activity WHERE "+where+
+			" GROUP BY region_code, day, commissioner_id", args...).Scan(&rows).Error
+		for _, r := range rows {
+			visits[actKey{r.RegionCode, r.Day, r.CommissionerID}] = r.Visits
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("count visits: %w", err)
+	}
+	var gone, back []actKey
+	for _, k := range keys {
+		switch {
+		case visits[k] <= 0 && present[k]:
+			gone = append(gone, k)
+			out[dayKey{k.region, k.day}]--
+		case visits[k] > 0 && !present[k]:
+			back = append(back, k)
+			out[dayKey{k.region, k.day}]++
+		}
+	}
+	err = chunks(gone, func(part []actKey) error {
+		where, args := keysWhere(part)
+		return tx.Exec("DELETE FROM stat_visit_days WHERE "+where, args...).Error
+	})
+	if err == nil {
+		err = chunks(back, func(part []actKey) error {
+			rows := make([][]any, len(part))
+			for i, k := range part {
+				rows[i] = []any{k.region, k.day, k.commissioner}
+			}
+			return upsert(tx, visitDaysTable, rows)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("update visit days: %w", err)
 	}
 	return nil
 }
