@@ -78,19 +78,22 @@ func (db *DB) countItems(ctx context.Context, kinds []string, group, where strin
 		conds, condArgs = append(conds, "LENGTH(day) = 10 AND day >= ? AND day <= ?"), append(condArgs, []any{r[0], r[1]})
 	}
 	q := db.WithContext(ctx)
+	// The live rows: a key's slots summed, grouped in the primary key's
+	// order, so the database groups as it reads; group applies to them.
 	live := func(c string) string {
-		return "SELECT " + group + " AS g, kind, item" + base + c + " GROUP BY g, kind, item HAVING SUM(n) > 0"
+		return "(SELECT region_code, commissioner_id, kind, day, item" + base + c +
+			" GROUP BY region_code, commissioner_id, kind, day, item HAVING SUM(n) > 0) i"
 	}
 	if len(conds) == 1 {
 		var out []itemRow
-		err := q.Raw("SELECT g, kind, COUNT(*) AS n FROM ("+live(conds[0])+") i GROUP BY g, kind",
+		err := q.Raw("SELECT "+group+" AS g, kind, COUNT(DISTINCT item) AS n FROM "+live(conds[0])+" GROUP BY g, kind",
 			append(args, condArgs[0]...)...).Scan(&out).Error
 		return out, wrapItems(err)
 	}
 	seen := map[itemRow]map[string]bool{}
 	for i, c := range conds {
 		var rows []struct{ G, Kind, Item string }
-		if err := q.Raw(live(c), append(args, condArgs[i]...)...).Scan(&rows).Error; err != nil {
+		if err := q.Raw("SELECT DISTINCT "+group+" AS g, kind, item FROM "+live(c), append(args, condArgs[i]...)...).Scan(&rows).Error; err != nil {
 			return nil, wrapItems(err)
 		}
 		for _, r := range rows {
