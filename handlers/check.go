@@ -29,12 +29,13 @@ type checker struct {
 	now    time.Time
 	fields apierr.Fields
 	err    error
+	known  *regionSet
 }
 
 // checker starts the validation of a body of type sp; old is the stored
 // record on change, nil on create.
 func (r *Records) checker(ctx context.Context, p *models.Principal, sp *spec, old models.Record) *checker {
-	return &checker{ctx: ctx, db: r.db, p: p, sp: sp, old: old, now: models.Now()}
+	return &checker{ctx: ctx, db: r.db, p: p, sp: sp, old: old, now: models.Now(), known: r.known}
 }
 
 // run validates d and, when it passes, stores it into m: 422 with every

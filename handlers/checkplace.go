@@ -138,14 +138,21 @@ func (ck *checker) homeRegion() string {
 
 // regionExists reports whether a region with code exists.
 func (ck *checker) regionExists(code string) (bool, error) {
+	if ck.known != nil && ck.known.has(code) {
+		return true, nil
+	}
 	c := cacheOf(ck.ctx)
-	return remember(c, regionsOf(c), code, func() (bool, error) {
+	ok, err := remember(c, regionsOf(c), code, func() (bool, error) {
 		_, err := ck.db.GetRegion(ck.ctx, code)
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return false, nil
 		}
 		return err == nil, err
 	})
+	if ok && ck.known != nil {
+		ck.known.add(code)
+	}
+	return ok, err
 }
 
 // isDigits reports whether s is a non-empty string of ASCII digits.

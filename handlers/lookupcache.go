@@ -73,3 +73,33 @@ func assignsOf(c *lookupCache) map[string]bool {
 	}
 	return c.assigns
 }
+
+// regionSet remembers, for as long as the server runs, region codes found
+// to exist: regions are imported and upserted, never removed, so a code
+// once found stays valid, and a single-record write need not ask the
+// database again. Codes not found are not remembered (an import may add
+// them). It holds at most maxKnownRegions codes.
+type regionSet struct {
+	mu    sync.RWMutex
+	codes map[string]struct{}
+}
+
+// maxKnownRegions bounds regionSet: more than a province's villages.
+const maxKnownRegions = 100_000
+
+func newRegionSet() *regionSet { return &regionSet{codes: map[string]struct{}{}} }
+
+func (s *regionSet) has(code string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.codes[code]
+	return ok
+}
+
+func (s *regionSet) add(code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.codes) < maxKnownRegions {
+		s.codes[code] = struct{}{}
+	}
+}

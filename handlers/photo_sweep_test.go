@@ -40,11 +40,22 @@ func TestPhotoSweep(t *testing.T) {
 		if r := c.patch(loc, 0, half[:len(half)/2]); r.status != http.StatusNoContent {
 			t.Fatalf("patch: %d %s", r.status, r.body)
 		}
-		before := len(storedKeys(t, env, ""))
+		// The live photo's thumbnail is made by the background workers
+		// whenever they come to it, so it is left out of the count.
+		keys := func() int {
+			n := 0
+			for _, k := range storedKeys(t, env, "") {
+				if k != models.ThumbnailKey(sha(live)) {
+					n++
+				}
+			}
+			return n
+		}
+		before := keys()
 
 		// Within the grace period nothing goes.
 		res, err := svc.Sweep(ctx, time.Now())
-		if err != nil || res != (photos.SweepResult{}) || len(storedKeys(t, env, "")) != before {
+		if err != nil || res != (photos.SweepResult{}) || keys() != before {
 			t.Fatalf("early sweep: %+v %v", res, err)
 		}
 		// A day later the orphans go and the photo stays.

@@ -61,11 +61,12 @@ type Records struct {
 	db    *models.DB
 	specs map[string]*spec
 	order []*spec
+	known *regionSet
 }
 
 // NewRecords returns the record service over db.
 func NewRecords(db *models.DB) *Records {
-	r := &Records{db: db, specs: map[string]*spec{}, order: allSpecs()}
+	r := &Records{db: db, specs: map[string]*spec{}, order: allSpecs(), known: newRegionSet()}
 	for _, sp := range r.order {
 		r.specs[sp.typ] = sp
 	}

@@ -22,13 +22,17 @@ type table struct {
 }
 
 var (
-	activityTable = table{"stat_activity", []string{"region_code", "day", "commissioner_id"},
+	activityTable = table{"stat_activity", []string{"region_code", "day", "commissioner_id", "slot"},
 		[]string{"visits", "farmers", "leaflets", "trainings", "trainees", "plots", "plot_area_cmu"}}
-	daysTable = table{"stat_days", []string{"region_code", "day"},
+	daysTable = table{"stat_days", []string{"region_code", "day", "slot"},
 		[]string{"visits", "visit_days", "farmers", "leaflets", "trainings", "trainees", "plots", "plot_area_cmu"}}
-	itemsTable = table{"stat_items", []string{"region_code", "commissioner_id", "kind", "day", "item"}, []string{"n"}}
-	hhTable    = table{"stat_household_years", []string{"household_id", "year"}, []string{"income_fen", "records"}}
-	incTable   = table{"stat_incomes", []string{"region_code", "year"},
+	itemsTable = table{"stat_items", []string{"region_code", "commissioner_id", "kind", "day", "item", "slot"}, []string{"n"}}
+	// visitDaysTable has no additive columns: upsert inserts its rows
+	// plainly, which only the rebuild does (each key once, into an empty
+	// table).
+	visitDaysTable = table{"stat_visit_days", []string{"region_code", "day", "commissioner_id"}, nil}
+	hhTable        = table{"stat_household_years", []string{"household_id", "year"}, []string{"income_fen", "records"}}
+	incTable       = table{"stat_incomes", []string{"region_code", "year", "slot"},
 		[]string{"households", "increased", "increase_fen", "plot_increase_fen"}}
 )
 
@@ -54,6 +58,9 @@ func upsertSQL(dialect string, t table, n int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(cols, ", ") + ") VALUES ")
 	b.WriteString(strings.TrimSuffix(strings.Repeat(one+",", n), ","))
+	if len(t.adds) == 0 {
+		return b.String()
+	}
 	sets := make([]string, len(t.adds))
 	for i, c := range t.adds {
 		if dialect == "mysql" {
@@ -88,34 +95,29 @@ func forUpdate(tx *gorm.DB) string {
 	return ""
 }
 
-// primaryIndex makes MySQL read stat_activity by its primary key: a locking
-// read that scanned instead would wait on rows other writers hold, of other
-// days, whenever the optimizer thinks the table small.
-func primaryIndex(tx *gorm.DB) string {
-	if tx.Dialector.Name() == "mysql" {
-		return " FORCE INDEX (PRIMARY)"
-	}
-	return ""
-}
-
-// apply writes the delta: stat_activity first, then stat_days (with
-// visit_days moved by the visits that became the first or left the last of
-// a commissioner's day in a region), then stat_items.
-func (d *delta) apply(tx *gorm.DB) error {
+// apply writes the delta into slot: stat_activity first, then stat_days
+// (with visit_days moved by the keys that gained their first visit or lost
+// their last, see visitDayDeltas), then stat_items.
+func (d *delta) apply(tx *gorm.DB, slots *slotter) error {
 	d.prune()
+	if len(d.act) == 0 && len(d.items) == 0 {
+		return nil
+	}
+	slot, err := slots.get()
+	if err != nil {
+		return err
+	}
 	if len(d.act) > 0 {
-		keys := sortedKeys(d.act, func(a, b actKey) int {
-			return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.day, b.day), cmp.Compare(a.commissioner, b.commissioner))
-		})
+		keys := sortedKeys(d.act, compareAct)
 		rows := make([][]any, len(keys))
 		for i, k := range keys {
 			c := d.act[k]
-			rows[i] = []any{k.region, k.day, k.commissioner, c.visits, c.farmers, c.leaflets, c.trainings, c.trainees, c.plots, c.areaCmu}
+			rows[i] = []any{k.region, k.day, k.commissioner, slot, c.visits, c.farmers, c.leaflets, c.trainings, c.trainees, c.plots, c.areaCmu}
 		}
 		if err := upsert(tx, activityTable, rows); err != nil {
 			return err
 		}
-		days, err := d.dayDeltas(tx, keys)
+		days, err := d.dayDeltas(tx, keys, slot)
 		if err != nil {
 			return err
 		}
@@ -123,37 +125,26 @@ func (d *delta) apply(tx *gorm.DB) error {
 			return err
 		}
 	}
-	return d.applyItems(tx)
+	return d.applyItems(tx, slot)
 }
 
-// dayDeltas folds the activity deltas into per-day rows, reading back the
-// visits of each changed (region, day, commissioner) to see whether it
-// crossed zero.
-func (d *delta) dayDeltas(tx *gorm.DB, keys []actKey) ([][]any, error) {
-	after, err := readVisits(tx, keys, d.act)
+// dayDeltas folds the activity deltas into per-day rows of slot.
+func (d *delta) dayDeltas(tx *gorm.DB, keys []actKey, slot int) ([][]any, error) {
+	visitDays, err := visitDayDeltas(tx, keys, d.act)
 	if err != nil {
 		return nil, err
 	}
-	days := map[dayKey]*[9]int64{}
+	days := map[dayKey]*[8]int64{}
 	var order []dayKey
 	for _, k := range keys {
 		dk := dayKey{k.region, k.day}
 		v := days[dk]
 		if v == nil {
-			v = &[9]int64{}
+			v = &[8]int64{}
 			days[dk] = v
 			order = append(order, dk)
 		}
 		c := d.act[k]
-		if c.visits != 0 {
-			now, was := after[k], after[k]-c.visits
-			switch {
-			case was <= 0 && now > 0:
-				v[1]++
-			case was > 0 && now <= 0:
-				v[1]--
-			}
-		}
 		for i, x := range []int64{c.visits, 0, c.farmers, c.leaflets, c.trainings, c.trainees, c.plots, c.areaCmu} {
 			v[i] += x
 		}
@@ -161,41 +152,12 @@ func (d *delta) dayDeltas(tx *gorm.DB, keys []actKey) ([][]any, error) {
 	rows := make([][]any, 0, len(order))
 	for _, dk := range order {
 		v := days[dk]
-		rows = append(rows, []any{dk.region, dk.day, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]})
+		rows = append(rows, []any{dk.region, dk.day, slot, v[0], visitDays[dk], v[2], v[3], v[4], v[5], v[6], v[7]})
 	}
 	return rows, nil
 }
 
-// readVisits reads stat_activity.visits of the keys whose visits changed,
-// locking them on MySQL (they are already locked by the upsert; the read
-// sees this transaction's own values).
-func readVisits(tx *gorm.DB, keys []actKey, act map[actKey]*counts) (map[actKey]int64, error) {
-	groups := map[[2]string][]string{}
-	for _, k := range keys {
-		if act[k].visits != 0 {
-			g := [2]string{k.day, k.commissioner}
-			groups[g] = append(groups[g], k.region)
-		}
-	}
-	out := map[actKey]int64{}
-	for g, regions := range groups {
-		var rows []struct {
-			RegionCode string
-			Visits     int64
-		}
-		err := tx.Raw("SELECT region_code, visits FROM stat_activity"+primaryIndex(tx)+" WHERE day = ? AND commissioner_id = ? AND region_code IN ?"+forUpdate(tx),
-			g[0], g[1], regions).Scan(&rows).Error
-		if err != nil {
-			return nil, fmt.Errorf("read stat_activity: %w", err)
-		}
-		for _, r := range rows {
-			out[actKey{r.RegionCode, g[0], g[1]}] = r.Visits
-		}
-	}
-	return out, nil
-}
-
-func (d *delta) applyItems(tx *gorm.DB) error {
+func (d *delta) applyItems(tx *gorm.DB, slot int) error {
 	if len(d.items) == 0 {
 		return nil
 	}
@@ -205,7 +167,7 @@ func (d *delta) applyItems(tx *gorm.DB) error {
 	})
 	rows := make([][]any, len(keys))
 	for i, k := range keys {
-		rows[i] = []any{k.region, k.commissioner, k.kind, k.day, k.item, d.items[k]}
+		rows[i] = []any{k.region, k.commissioner, k.kind, k.day, k.item, slot, d.items[k]}
 	}
 	return upsert(tx, itemsTable, rows)
 }

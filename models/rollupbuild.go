@@ -9,7 +9,7 @@ import (
 )
 
 // statTables are the aggregate tables, emptied by a rebuild.
-var statTables = []string{"stat_activity", "stat_days", "stat_items", "stat_household_years", "stat_incomes"}
+var statTables = []string{"stat_activity", "stat_days", "stat_items", "stat_visit_days", "stat_household_years", "stat_incomes"}
 
 // RebuildRollups recomputes every statistics aggregate from the record
 // tables, replacing what is there: for a database filled outside
@@ -137,14 +137,16 @@ func (db *DB) countyDelta(ctx context.Context, county string) (*delta, error) {
 	return d, nil
 }
 
-// writeDelta inserts a delta's rows into empty aggregate rows, with the
-// days' visit_days counted from the activity rows.
+// writeDelta inserts a delta's rows into empty aggregate rows of slot 0,
+// with the days' visit_days counted from the activity rows and their keys
+// with visits in stat_visit_days.
 func (db *DB) writeDelta(ctx context.Context, d *delta) error {
 	d.prune()
 	act := make([][]any, 0, len(d.act))
+	var present [][]any
 	days := map[dayKey]*[8]int64{}
 	for k, c := range d.act {
-		act = append(act, []any{k.region, k.day, k.commissioner, c.visits, c.farmers, c.leaflets, c.trainings, c.trainees, c.plots, c.areaCmu})
+		act = append(act, []any{k.region, k.day, k.commissioner, 0, c.visits, c.farmers, c.leaflets, c.trainings, c.trainees, c.plots, c.areaCmu})
 		v := days[dayKey{k.region, k.day}]
 		if v == nil {
 			v = &[8]int64{}
@@ -155,21 +157,22 @@ func (db *DB) writeDelta(ctx context.Context, d *delta) error {
 		}
 		if c.visits > 0 {
 			v[1]++
+			present = append(present, []any{k.region, k.day, k.commissioner})
 		}
 	}
 	dayRows := make([][]any, 0, len(days))
 	for k, v := range days {
-		dayRows = append(dayRows, []any{k.region, k.day, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]})
+		dayRows = append(dayRows, []any{k.region, k.day, 0, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]})
 	}
 	items := make([][]any, 0, len(d.items))
 	for k, n := range d.items {
-		items = append(items, []any{k.region, k.commissioner, k.kind, k.day, k.item, n})
+		items = append(items, []any{k.region, k.commissioner, k.kind, k.day, k.item, 0, n})
 	}
 	return db.Tx(ctx, func(tx *gorm.DB) error {
 		for _, w := range []struct {
 			t    table
 			rows [][]any
-		}{{activityTable, act}, {daysTable, dayRows}, {itemsTable, items}} {
+		}{{activityTable, act}, {daysTable, dayRows}, {itemsTable, items}, {visitDaysTable, present}} {
 			if err := upsert(tx, w.t, w.rows); err != nil {
 				return err
 			}

@@ -40,7 +40,7 @@ func (db *DB) rebuildIncomes(ctx context.Context) error {
 		if err := upsert(tx, hhTable, rows); err != nil {
 			return err
 		}
-		return acc.apply(tx)
+		return acc.apply(tx, &slotter{tx: tx, taken: true})
 	})
 }
 

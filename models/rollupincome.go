@@ -42,15 +42,23 @@ func (d incomeDelta) add(village string, year int, v incomeVals, sign int64) {
 	}
 }
 
-func (d incomeDelta) apply(tx *gorm.DB) error {
+// apply adds d to stat_incomes in the transaction's slot.
+func (d incomeDelta) apply(tx *gorm.DB, slots *slotter) error {
 	keys := sortedKeys(d, func(a, b incomeKey) int {
 		return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.year, b.year))
 	})
-	rows := make([][]any, 0, len(keys))
+	var rows [][]any
 	for _, k := range keys {
 		if v := d[k]; *v != (incomeVals{}) {
-			rows = append(rows, []any{k.region, k.year, v.households, v.increased, v.increaseFen, v.plotFen})
+			slot, err := slots.get()
+			if err != nil {
+				return err
+			}
+			rows = append(rows, []any{k.region, k.year, slot, v.households, v.increased, v.increaseFen, v.plotFen})
 		}
+	}
+	if len(rows) == 0 {
+		return nil
 	}
 	return upsert(tx, incTable, rows)
 }
@@ -109,7 +117,7 @@ type householdYear struct {
 
 // applyIncome moves an income record's amount between household-years and
 // the household's contribution to stat_incomes with it.
-func applyIncome(tx *gorm.DB, before, after *Income) error {
+func applyIncome(tx *gorm.DB, slots *slotter, before, after *Income) error {
 	changes := map[householdYear]householdYear{}
 	for _, side := range []struct {
 		r    *Income
@@ -137,7 +145,7 @@ func applyIncome(tx *gorm.DB, before, after *Income) error {
 			return err
 		}
 	}
-	return acc.apply(tx)
+	return acc.apply(tx, slots)
 }
 
 func applyHouseholdYear(tx *gorm.DB, k householdYear, c householdYear, acc incomeDelta) error {
@@ -163,7 +171,7 @@ func applyHouseholdYear(tx *gorm.DB, k householdYear, c householdYear, acc incom
 
 // applyHousehold re-counts every year of a household whose village,
 // baseline or existence changed.
-func applyHousehold(tx *gorm.DB, before, after *Household) error {
+func applyHousehold(tx *gorm.DB, slots *slotter, before, after *Household) error {
 	b, a := householdOf(before), householdOf(after)
 	if (b == nil && a == nil) || (b != nil && a != nil && *b == *a) {
 		return nil
@@ -190,7 +198,7 @@ func applyHousehold(tx *gorm.DB, before, after *Household) error {
 			acc.add(a.village, y.Year, a.contribution(y.Year, y.IncomeFen, y.Records), 1)
 		}
 	}
-	return acc.apply(tx)
+	return acc.apply(tx, slots)
 }
 
 // harvestYear is the year of a harvest's date, 0 when it has none.

@@ -37,7 +37,7 @@ func lockPlot(tx *gorm.DB, id string) (*plotState, error) {
 }
 
 // applyHarvest moves a harvest's plot-based increase in stat_incomes.
-func applyHarvest(tx *gorm.DB, before, after *Harvest) error {
+func applyHarvest(tx *gorm.DB, slots *slotter, before, after *Harvest) error {
 	type side struct {
 		h    *Harvest
 		sign int64
@@ -64,12 +64,12 @@ func applyHarvest(tx *gorm.DB, before, after *Harvest) error {
 			acc.add(p.village, harvestYear(s.h), incomeVals{plotFen: plotIncrease(s.h.IncomeIncreaseFenPerMu, p.areaCmu)}, s.sign)
 		}
 	}
-	return acc.apply(tx)
+	return acc.apply(tx, slots)
 }
 
 // applyPlotIncome re-counts the harvests of a plot whose village, area or
 // existence changed.
-func applyPlotIncome(tx *gorm.DB, before, after *Plot) error {
+func applyPlotIncome(tx *gorm.DB, slots *slotter, before, after *Plot) error {
 	b, a := plotStateOf(before), plotStateOf(after)
 	if (b == nil && a == nil) || (b != nil && a != nil && *b == *a) {
 		return nil
@@ -101,5 +101,5 @@ func applyPlotIncome(tx *gorm.DB, before, after *Plot) error {
 			acc.add(a.village, y, incomeVals{plotFen: plotIncrease(h.IncomeIncreaseFenPerMu, a.areaCmu)}, 1)
 		}
 	}
-	return acc.apply(tx)
+	return acc.apply(tx, slots)
 }

@@ -19,16 +19,18 @@ import (
 // the statistics queries and need nothing here.
 func applyRollups(tx *gorm.DB, chs ...Change) error {
 	d := newDelta()
+	slots := &slotter{tx: tx}
 	for _, ch := range chs {
-		if err := applyOne(tx, d, ch); err != nil {
+		if err := applyOne(tx, slots, d, ch); err != nil {
 			return err
 		}
 	}
-	return d.apply(tx)
+	return d.apply(tx, slots)
 }
 
-// applyOne adds ch's activity to d and writes its income aggregates.
-func applyOne(tx *gorm.DB, d *delta, ch Change) error {
+// applyOne adds ch's activity to d and writes its income aggregates into
+// the transaction's slot.
+func applyOne(tx *gorm.DB, slots *slotter, d *delta, ch Change) error {
 	before, after := live(asPointer(ch.Before)), asPointer(ch.After)
 	rec := after
 	if rec == nil {
@@ -43,19 +45,19 @@ func applyOne(tx *gorm.DB, d *delta, ch Change) error {
 		d.addRecord(after, 1)
 		b, _ := before.(*Plot)
 		a, _ := after.(*Plot)
-		return applyPlotIncome(tx, b, a)
+		return applyPlotIncome(tx, slots, b, a)
 	case *Household:
 		b, _ := before.(*Household)
 		a, _ := after.(*Household)
-		return applyHousehold(tx, b, a)
+		return applyHousehold(tx, slots, b, a)
 	case *Income:
 		b, _ := before.(*Income)
 		a, _ := after.(*Income)
-		return applyIncome(tx, b, a)
+		return applyIncome(tx, slots, b, a)
 	case *Harvest:
 		b, _ := before.(*Harvest)
 		a, _ := after.(*Harvest)
-		return applyHarvest(tx, b, a)
+		return applyHarvest(tx, slots, b, a)
 	}
 	return nil
 }

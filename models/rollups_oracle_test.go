@@ -15,12 +15,23 @@ import (
 // snapshot lists the non-zero rows of every aggregate table.
 func snapshot(t *testing.T, db *models.DB) []string {
 	t.Helper()
+	// Aggregate rows are split into slots (migration 0035): a key's
+	// figures are the sums of its slots.
 	queries := []string{
-		"SELECT * FROM stat_activity WHERE visits <> 0 OR farmers <> 0 OR leaflets <> 0 OR trainings <> 0 OR trainees <> 0 OR plots <> 0 OR plot_area_cmu <> 0",
-		"SELECT * FROM stat_days WHERE visits <> 0 OR visit_days <> 0 OR farmers <> 0 OR leaflets <> 0 OR trainings <> 0 OR trainees <> 0 OR plots <> 0 OR plot_area_cmu <> 0",
-		"SELECT * FROM stat_items WHERE n <> 0",
+		"SELECT region_code, day, commissioner_id, SUM(visits) AS visits, SUM(farmers) AS farmers, SUM(leaflets) AS leaflets, " +
+			"SUM(trainings) AS trainings, SUM(trainees) AS trainees, SUM(plots) AS plots, SUM(plot_area_cmu) AS plot_area_cmu " +
+			"FROM stat_activity GROUP BY region_code, day, commissioner_id " +
+			"HAVING SUM(visits) <> 0 OR SUM(farmers) <> 0 OR SUM(leaflets) <> 0 OR SUM(trainings) <> 0 OR SUM(trainees) <> 0 OR SUM(plots) <> 0 OR SUM(plot_area_cmu) <> 0",
+		"SELECT region_code, day, SUM(visits) AS visits, SUM(visit_days) AS visit_days, SUM(farmers) AS farmers, SUM(leaflets) AS leaflets, " +
+			"SUM(trainings) AS trainings, SUM(trainees) AS trainees, SUM(plots) AS plots, SUM(plot_area_cmu) AS plot_area_cmu " +
+			"FROM stat_days GROUP BY region_code, day " +
+			"HAVING SUM(visits) <> 0 OR SUM(visit_days) <> 0 OR SUM(farmers) <> 0 OR SUM(leaflets) <> 0 OR SUM(trainings) <> 0 OR SUM(trainees) <> 0 OR SUM(plots) <> 0 OR SUM(plot_area_cmu) <> 0",
+		"SELECT region_code, commissioner_id, kind, day, item, SUM(n) AS n FROM stat_items GROUP BY region_code, commissioner_id, kind, day, item HAVING SUM(n) <> 0",
 		"SELECT * FROM stat_household_years WHERE records <> 0 OR income_fen <> 0",
-		"SELECT * FROM stat_incomes WHERE households <> 0 OR increased <> 0 OR increase_fen <> 0 OR plot_increase_fen <> 0",
+		"SELECT region_code, year, SUM(households) AS households, SUM(increased) AS increased, SUM(increase_fen) AS increase_fen, " +
+			"SUM(plot_increase_fen) AS plot_increase_fen FROM stat_incomes GROUP BY region_code, year " +
+			"HAVING SUM(households) <> 0 OR SUM(increased) <> 0 OR SUM(increase_fen) <> 0 OR SUM(plot_increase_fen) <> 0",
+		"SELECT * FROM stat_visit_days",
 	}
 	var out []string
 	for i, q := range queries {

@@ -12,6 +12,10 @@ const activitySums = "COALESCE(SUM(visits), 0) AS visits, COALESCE(SUM(CASE WHEN
 	"COALESCE(SUM(trainings), 0) AS trainings, COALESCE(SUM(trainees), 0) AS trainees, " +
 	"COALESCE(SUM(plots), 0) AS plots, COALESCE(SUM(plot_area_cmu), 0) AS plot_area_cmu"
 
+// slotSums adds up the slots of stat_activity rows grouped by key.
+const slotSums = "SUM(visits) AS visits, SUM(farmers) AS farmers, SUM(leaflets) AS leaflets, SUM(trainings) AS trainings, " +
+	"SUM(trainees) AS trainees, SUM(plots) AS plots, SUM(plot_area_cmu) AS plot_area_cmu"
+
 // CommissionerServices returns the service output of each commissioner who
 // has a record under region in the period, counting only those records,
 // keyed by commissioner id. Visit days are the commissioner's calendar
@@ -21,8 +25,8 @@ func (db *DB) CommissionerServices(ctx context.Context, region string, p Period)
 	var sums []sumRow
 	var items []itemRow
 	q := db.WithContext(ctx)
-	err := q.Raw("SELECT commissioner_id AS g, "+activitySums+" FROM stat_activity WHERE region_code = ? AND day >= ? AND day <= ? "+
-		"GROUP BY commissioner_id", region, p.From, p.To).Scan(&sums).Error
+	err := q.Raw("SELECT commissioner_id AS g, "+activitySums+" FROM (SELECT commissioner_id, "+slotSums+" FROM stat_activity "+
+		"WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY commissioner_id, day) s GROUP BY commissioner_id", region, p.From, p.To).Scan(&sums).Error
 	if err == nil {
 		lo, hi := PrefixRange(region)
 		items, err = db.countItems(ctx, promoted, "commissioner_id", "region_code >= ? AND region_code < ? AND commissioner_id <> ''",

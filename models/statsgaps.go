@@ -34,7 +34,7 @@ func (db *DB) CoverageGaps(ctx context.Context, region string, p Period, kind, a
 		missing = "SELECT 1 FROM assignments a WHERE a.village_code = r.code AND " + activeAssignment
 		args = []any{p.To, p.From}
 	case GapUnvisited:
-		missing = "SELECT 1 FROM stat_days s WHERE s.region_code = r.code AND s.day >= ? AND s.day <= ? AND s.visits > 0"
+		missing = "SELECT 1 FROM stat_visit_days s WHERE s.region_code = r.code AND s.day >= ? AND s.day <= ?"
 		args = []any{p.From, p.To}
 	default:
 		return nil, fmt.Errorf("unknown gap kind %q", kind)

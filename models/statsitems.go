@@ -61,11 +61,13 @@ func spanOf(p Period, years, months bool) span {
 // countItems counts distinct items of kinds per group and kind among the
 // stat_items rows matching where (with args) in the span. group is the SQL
 // of the group key; where names one region, or group keeps regions apart.
-// One segment is counted by the database (a single year or month by
-// COUNT(*): its rows are one per item); several are read as distinct
-// (group, kind, item) rows and merged.
+// An item counts when the sum of its slots' references in the span is
+// positive: each day's sum is its live references, never negative, while
+// a single slot's may be (a reference added in one slot and taken away in
+// another). One segment is counted by the database; several are read as
+// distinct (group, kind, item) rows and merged.
 func (db *DB) countItems(ctx context.Context, kinds []string, group, where string, args []any, s span) ([]itemRow, error) {
-	base := " FROM stat_items WHERE " + where + " AND kind IN ? AND n > 0 AND "
+	base := " FROM stat_items WHERE " + where + " AND kind IN ? AND "
 	args = append(append([]any{}, args...), kinds)
 	var conds []string
 	var condArgs [][]any
@@ -76,20 +78,22 @@ func (db *DB) countItems(ctx context.Context, kinds []string, group, where strin
 		conds, condArgs = append(conds, "LENGTH(day) = 10 AND day >= ? AND day <= ?"), append(condArgs, []any{r[0], r[1]})
 	}
 	q := db.WithContext(ctx)
+	// The live rows: a key's slots summed, grouped in the primary key's
+	// order, so the database groups as it reads; group applies to them.
+	live := func(c string) string {
+		return "(SELECT region_code, commissioner_id, kind, day, item" + base + c +
+			" GROUP BY region_code, commissioner_id, kind, day, item HAVING SUM(n) > 0) i"
+	}
 	if len(conds) == 1 {
-		count := "COUNT(DISTINCT item)"
-		if len(s.whole) == 1 {
-			count = "COUNT(*)"
-		}
 		var out []itemRow
-		err := q.Raw("SELECT "+group+" AS g, kind, "+count+" AS n"+base+conds[0]+" GROUP BY g, kind",
+		err := q.Raw("SELECT "+group+" AS g, kind, COUNT(DISTINCT item) AS n FROM "+live(conds[0])+" GROUP BY g, kind",
 			append(args, condArgs[0]...)...).Scan(&out).Error
 		return out, wrapItems(err)
 	}
 	seen := map[itemRow]map[string]bool{}
 	for i, c := range conds {
 		var rows []struct{ G, Kind, Item string }
-		if err := q.Raw("SELECT DISTINCT "+group+" AS g, kind, item"+base+c, append(args, condArgs[i]...)...).Scan(&rows).Error; err != nil {
+		if err := q.Raw("SELECT DISTINCT "+group+" AS g, kind, item FROM "+live(c), append(args, condArgs[i]...)...).Scan(&rows).Error; err != nil {
 			return nil, wrapItems(err)
 		}
 		for _, r := range rows {

@@ -1,6 +1,7 @@
 package photos
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -116,11 +117,37 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 		}
 		return sameOrConflict(existing, f, in.result)
 	}
+	body, size, err := holdSmall(in)
+	if err != nil {
+		return nil, false, err
+	}
 	tmp := "tmp/" + models.NewID()
-	if err := s.store.Put(ctx, tmp, in, -1, in.kind); err != nil {
+	if err := s.store.Put(ctx, tmp, body, size, in.kind); err != nil {
 		return nil, false, err
 	}
 	return s.attach(ctx, p, f, in.result, tmp, requestID)
+}
+
+// smallPhoto is the largest photo held in memory on its way to the store;
+// a phone's usual photo (100–500 KB) then needs no spool file, whose
+// creation, writing, reading back and removal cost more than the store's
+// PUT of the same bytes.
+const smallPhoto = 1 << 20
+
+// holdSmall reads the whole photo from in when it is at most smallPhoto
+// bytes and returns it with its size; a larger one is returned as a
+// reader of what was read followed by the rest, of unknown size (-1), for
+// the store to spool.
+func holdSmall(in io.Reader) (io.Reader, int64, error) {
+	var buf bytes.Buffer
+	n, err := io.CopyN(&buf, in, smallPhoto+1)
+	if errors.Is(err, io.EOF) {
+		return bytes.NewReader(buf.Bytes()), n, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return io.MultiReader(&buf, in), -1, nil
 }
 
 // CreateFromStored attaches the bytes already stored under key (a

@@ -8,11 +8,15 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"io"
 	"os"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/rwcarlsen/goexif/exif"
+	"github.com/tepai/tepai/internal/jpegscale"
 	"github.com/tepai/tepai/models"
 	"github.com/tepai/tepai/storage"
 )
@@ -30,11 +34,37 @@ const (
 // it gets no thumbnail, and its job is not tried again.
 var errUndecodable = errors.New("photo cannot be decoded")
 
-// RunThumbnails makes the thumbnails of new photos until ctx ends. Jobs
-// are claimed in the database, so every replica may run it.
+// thumbWorkers is how many thumbnails a replica makes at once: one per
+// core, so that a burst of uploads is caught up on every core (a JPEG
+// decoded at a reduced DCT scale needs a few megabytes at most, whatever
+// its size); photos decoded in full take fullDecodes in turn.
+func thumbWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
+
+// fullDecodes lets one photo at a time be decoded at full size (PNG,
+// WebP, CMYK JPEG: up to MaxPixels, a few hundred megabytes), so that the
+// workers' memory stays bounded.
+var fullDecodes = make(chan struct{}, 1)
+
+// RunThumbnails makes the thumbnails of new photos until ctx ends, with
+// thumbWorkers workers. Jobs are claimed in the database, so every replica
+// may run it.
 func (s *Service) RunThumbnails(ctx context.Context) {
 	host, _ := os.Hostname()
-	worker := host + "-" + uuid.NewString()[:8]
+	var wg sync.WaitGroup
+	for range thumbWorkers() {
+		worker := host + "-" + uuid.NewString()[:8]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.thumbnailWorker(ctx, worker)
+		}()
+	}
+	wg.Wait()
+}
+
+// thumbnailWorker does jobs while there are some, and looks again every
+// thumbPoll when there are none.
+func (s *Service) thumbnailWorker(ctx context.Context, worker string) {
 	tick := time.NewTicker(thumbPoll)
 	defer tick.Stop()
 	for {
@@ -90,11 +120,11 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 	if Sniff(head) == TypeJPEG {
 		orientation = exifOrientation(head)
 	}
-	img, _, err := image.Decode(br)
+	small, err := thumbnailPicture(ctx, s.store, sha, br, Sniff(head) == TypeJPEG)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUndecodable, err)
+		return err
 	}
-	thumb := orient(scaleDown(img, ThumbnailSize), orientation)
+	thumb := orient(small, orientation)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, thumb, &jpeg.Options{Quality: 80}); err != nil {
 		return err
@@ -103,6 +133,41 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 		return err
 	}
 	return s.db.MarkThumbnail(ctx, sha)
+}
+
+// thumbnailPicture decodes the photo in r and scales it to fit
+// ThumbnailSize: a JPEG decoded at the smallest DCT scale (1/2, 1/4, 1/8)
+// that still covers the thumbnail, which skips most of the inverse DCT and
+// pixel memory a full decode spends (a 12-megapixel camera JPEG decodes at
+// 1/8: 500×375); other types, and the rare JPEG that cannot be decoded
+// scaled (CMYK), in full, read again from the store, one at a time.
+func thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (*image.RGBA, error) {
+	if isJPEG {
+		img, err := jpegscale.DecodeScaled(r, ThumbnailSize, ThumbnailSize)
+		if err == nil {
+			return scaleDown(img, ThumbnailSize), nil
+		}
+		if !errors.Is(err, jpegscale.ErrUnsupported) {
+			return nil, fmt.Errorf("%w: %v", errUndecodable, err)
+		}
+		rc, _, err := store.Get(ctx, models.PhotoKey(sha))
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		r = rc
+	}
+	select {
+	case fullDecodes <- struct{}{}:
+		defer func() { <-fullDecodes }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	img, _, err := image.Decode(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errUndecodable, err)
+	}
+	return scaleDown(img, ThumbnailSize), nil
 }
 
 // exifOrientation reads the EXIF orientation (1–8) of a JPEG from its

@@ -1,0 +1,86 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tepai/tepai/loadgen"
+	"github.com/tepai/tepai/models"
+	"github.com/tepai/tepai/photos"
+)
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkVisitPhotoCPU creates a visit by POST /visits, uploads a
+// camera-like 200 KB JPEG (with EXIF time and place) for it and makes its
+// thumbnail, one after the other, and reports the process CPU time per
+// visit and photo (cpu-ms/op; the client's share, building two small
+// requests, is in it too). On MySQL and MinIO when configured, else SQLite
+// and local disk. Profile with -cpuprofile.
+func BenchmarkVisitPhotoCPU(b *testing.B) {
+	env := benchEnv(b, os.Getenv("TEPAI_TEST_S3_ENDPOINT") != "")
+	me := env.NewUser(models.RoleCommissioner, "330824")
+	pool, err := loadgen.NewPhotoPool(4, 200, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	thumbs := photos.New(env.App.Deps.DB, env.App.Deps.Store, env.App.Deps.Config, env.App.Deps.Log)
+	client := env.Server.Client()
+	send := func(req *http.Request, want int) {
+		req.Header.Set("Authorization", "Bearer "+me.Token)
+		res, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want {
+			b.Fatalf("%s %s: %d %s", req.Method, req.URL.Path, res.StatusCode, body)
+		}
+	}
+	ctx := context.Background()
+	var cpu time.Duration
+	for i := 0; b.Loop(); i++ {
+		v := visitBody(huashan, 1+i%7)
+		vb, _ := json.Marshal(v)
+		photo := pool.Photo(newID(), time.Now().Add(-time.Hour), 29.13, 118.41)
+		var form bytes.Buffer
+		mw := multipart.NewWriter(&form)
+		_ = mw.WriteField("owner_type", "visit")
+		_ = mw.WriteField("owner_id", v["id"].(string))
+		fw, _ := mw.CreateFormFile("file", "photo.jpg")
+		_, _ = fw.Write(photo)
+		_ = mw.Close()
+		start := cpuTime()
+		req, _ := http.NewRequest("POST", env.Server.URL+"/api/v1/visits", bytes.NewReader(vb))
+		req.Header.Set("Content-Type", "application/json")
+		send(req, http.StatusCreated)
+		req, _ = http.NewRequest("POST", env.Server.URL+"/api/v1/photos", &form)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		send(req, http.StatusCreated)
+		for {
+			did, err := thumbs.ThumbnailOnce(ctx, "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !did {
+				break
+			}
+		}
+		cpu += cpuTime() - start
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}

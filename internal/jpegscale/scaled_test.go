@@ -1,0 +1,135 @@
+package jpegscale
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math"
+	"testing"
+)
+
+// testJPEG encodes a w×h picture of smooth gradients and a few hard edges.
+func testJPEG(t *testing.T, w, h int, gray bool) []byte {
+	t.Helper()
+	var img image.Image
+	if gray {
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				g.SetGray(x, y, color.Gray{uint8((x*255/w + y*3) % 256)})
+			}
+		}
+		img = g
+	} else {
+		m := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				r := uint8(x * 255 / w)
+				g := uint8(y * 255 / h)
+				b := uint8(128)
+				if (x/40+y/40)%2 == 0 {
+					b = 230
+				}
+				m.SetRGBA(x, y, color.RGBA{r, g, b, 255})
+			}
+		}
+		img = m
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// meanLuma averages the luma of img over the block of full-size pixels
+// [x0, x0+k) × [y0, y0+k).
+func meanGray(img image.Image, x0, y0, k int) float64 {
+	var sum float64
+	var n int
+	b := img.Bounds()
+	for y := y0; y < min(y0+k, b.Max.Y); y++ {
+		for x := x0; x < min(x0+k, b.Max.X); x++ {
+			sum += float64(color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y)
+			n++
+		}
+	}
+	return sum / float64(n)
+}
+
+// TestDecodeScaledFullSize checks that with no reduction the result is the
+// standard library's, pixel for pixel.
+func TestDecodeScaledFullSize(t *testing.T) {
+	for _, gray := range []bool{false, true} {
+		data := testJPEG(t, 101, 67, gray)
+		want, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeScaled(bytes.NewReader(data), 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Bounds() != want.Bounds() {
+			t.Fatalf("bounds %v, want %v", got.Bounds(), want.Bounds())
+		}
+		for y := range 67 {
+			for x := range 101 {
+				if got.At(x, y) != want.At(x, y) {
+					t.Fatalf("gray %v: pixel %d,%d = %v, want %v", gray, x, y, got.At(x, y), want.At(x, y))
+				}
+			}
+		}
+	}
+}
+
+// TestDecodeScaledReduces checks the reduction picked for a box and that
+// each reduced pixel is close to the mean of the full-size pixels it
+// stands for (within a few levels: the reduced inverse DCT samples the
+// block's smooth part, a mean averages it).
+func TestDecodeScaledReduces(t *testing.T) {
+	cases := []struct {
+		w, h, box int
+		wantW     int
+		wantH     int
+	}{
+		{852, 639, 320, 426, 320},   // 1/2: 1/4 would be 213 wide, under the box
+		{2560, 1920, 320, 320, 240}, // 1/8
+		{1600, 1200, 320, 400, 300}, // 1/4
+		{300, 200, 320, 300, 200},   // already inside the box: full size
+		{639, 852, 320, 320, 426},   // portrait, 1/2
+	}
+	for _, c := range cases {
+		data := testJPEG(t, c.w, c.h, false)
+		full, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeScaled(bytes.NewReader(data), c.box, c.box)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Bounds().Dx() != c.wantW || got.Bounds().Dy() != c.wantH {
+			t.Errorf("%d×%d into %d: got %v, want %d×%d", c.w, c.h, c.box, got.Bounds(), c.wantW, c.wantH)
+			continue
+		}
+		k := (c.w + c.wantW - 1) / c.wantW
+		var worst, total float64
+		var n int
+		for y := 0; y < c.wantH-1; y += 3 {
+			for x := 0; x < c.wantW-1; x += 3 {
+				if (x*k)%40 > 40-k || (y*k)%40 > 40-k {
+					continue // a block straddling a hard edge
+				}
+				d := math.Abs(float64(color.GrayModel.Convert(got.At(x, y)).(color.Gray).Y) - meanGray(full, x*k, y*k, k))
+				worst = max(worst, d)
+				total += d
+				n++
+			}
+		}
+		if mean := total / float64(n); mean > 2 || worst > 12 {
+			t.Errorf("%d×%d at 1/%d: mean difference %.2f, worst %.1f levels", c.w, c.h, k, mean, worst)
+		}
+	}
+}
