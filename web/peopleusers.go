@@ -16,8 +16,8 @@ const usersPerPage = 200
 // userRow is a user of the people page and what the caller may do to it.
 type userRow struct {
 	models.User
-	Manage bool // reset its password, enable it
-	Self   bool // the caller (which does not disable itself)
+	Manage bool // reset its password, disable or enable it
+	Self   bool // the caller, which uses the password page instead
 }
 
 // temporaryShown is the temporary password a reset gave, shown once.
