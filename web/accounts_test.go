@@ -102,6 +102,32 @@ func TestResetSendsToPasswordPage(t *testing.T) {
 	})
 }
 
+// TestTemporaryPasswordFormsRefused: a bureau whose password an admin
+// reset through the API signs into the console with the temporary
+// password; its form disabling a township user is 403 and the township
+// user's login stays alive.
+func TestTemporaryPasswordFormsRefused(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
+		admin := env.NewUser(models.RoleAdmin, "")
+		bureau := env.NewUser(models.RoleBureau, county)
+		tw := env.NewUser(models.RoleTownship, zhongcun)
+		var reset struct {
+			TemporaryPassword string `json:"temporary_password"`
+		}
+		env.Do(http.MethodPost, "/api/v1/users/"+bureau.User.ID+"/reset-password", admin.Token, nil).Decode(t, &reset)
+		c := newClient(t, env)
+		if r := c.signIn(bureau.User.Phone, reset.TemporaryPassword); r.URL != "/password" {
+			t.Fatalf("temporary password: at %s, want /password", r.URL)
+		}
+		if r := c.post("/password", "/people/users/"+tw.User.ID+"/disable?region="+county, nil); r.Status != http.StatusForbidden {
+			t.Errorf("disable before the change: %d, want 403", r.Status)
+		}
+		if r := env.Do(http.MethodGet, "/api/v1/me", tw.Token, nil); r.Status != http.StatusOK {
+			t.Errorf("township user after the refused form: %d, want its login alive", r.Status)
+		}
+	})
+}
+
 // TestDisableFromPeopleEndsSession disables a signed-in township user
 // from the bureau's people page: its next console page goes to sign-in,
 // its cookie no longer reads the API, and signing in shows that the
