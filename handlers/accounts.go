@@ -33,15 +33,15 @@ func attribution(c echo.Context) models.Attribution {
 	return models.Attribution{Actor: Caller(c), RequestID: RequestID(c)}
 }
 
-// managedUser loads the user of the path that the caller may manage: the
-// caller must be an admin or a bureau (403), the user in its scope (404),
-// and only an admin manages an admin (403).
-func (h *Users) managedUser(c echo.Context) (*models.User, error) {
+// managedUser loads user id for the caller to manage: the caller must be
+// an admin or a bureau (403), the user in its scope (404), and only an
+// admin manages an admin (403).
+func (h *Users) managedUser(c echo.Context, id string) (*models.User, error) {
 	p := Caller(c)
 	if p.Role != models.RoleAdmin && p.Role != models.RoleBureau {
 		return nil, apierr.Forbidden()
 	}
-	u, err := h.d.DB.VisibleUser(c.Request().Context(), p, NormalizeID(c.Param("id")))
+	u, err := h.d.DB.VisibleUser(c.Request().Context(), p, NormalizeID(id))
 	if err != nil {
 		return nil, err
 	}
@@ -55,45 +55,60 @@ type temporaryPasswordResponse struct {
 	TemporaryPassword string `json:"temporary_password"`
 }
 
-// resetPassword gives a user a temporary password to be changed at its
-// next login, and ends its logins.
+// resetPassword answers POST /users/{id}/reset-password.
 func (h *Users) resetPassword(c echo.Context) error {
-	u, err := h.managedUser(c)
+	pw, err := h.ResetPassword(c, c.Param("id"))
 	if err != nil {
-		return err
-	}
-	pw, err := auth.TemporaryPassword()
-	if err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(pw, h.d.Config.BcryptCost)
-	if err != nil {
-		return err
-	}
-	if _, err := h.d.DB.ResetPassword(c.Request().Context(), u.ID, hash, attribution(c)); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, temporaryPasswordResponse{TemporaryPassword: pw})
 }
 
+// ResetPassword gives user id, managed by the caller, a temporary
+// password to be changed at its next login, ends its logins and returns
+// the temporary password (for the API and the console's people page).
+func (h *Users) ResetPassword(c echo.Context, id string) (string, error) {
+	u, err := h.managedUser(c, id)
+	if err != nil {
+		return "", err
+	}
+	pw, err := auth.TemporaryPassword()
+	if err != nil {
+		return "", err
+	}
+	hash, err := auth.HashPassword(pw, h.d.Config.BcryptCost)
+	if err != nil {
+		return "", err
+	}
+	if _, err := h.d.DB.ResetPassword(c.Request().Context(), u.ID, hash, attribution(c)); err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
 func (h *Users) disable(c echo.Context) error { return h.setActive(c, false) }
 
 func (h *Users) enable(c echo.Context) error { return h.setActive(c, true) }
 
-// setActive disables (ending its logins at once) or enables a user; no
-// one disables itself, so that the last admin cannot lock everyone out.
 func (h *Users) setActive(c echo.Context, active bool) error {
-	u, err := h.managedUser(c)
-	if err != nil {
-		return err
-	}
-	if !active && u.ID == Caller(c).UserID {
-		return apierr.Conflict("不能停用自己的账号", "you cannot disable your own account")
-	}
-	u, err = h.d.DB.SetActive(c.Request().Context(), u.ID, active, attribution(c))
+	u, err := h.SetActive(c, c.Param("id"), active)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, u)
+}
+
+// SetActive disables (ending its logins at once) or enables user id,
+// managed by the caller; no one disables itself, so that the last admin
+// cannot lock everyone out.
+func (h *Users) SetActive(c echo.Context, id string, active bool) (*models.User, error) {
+	u, err := h.managedUser(c, id)
+	if err != nil {
+		return nil, err
+	}
+	if !active && u.ID == Caller(c).UserID {
+		return nil, apierr.Conflict("不能停用自己的账号", "you cannot disable your own account")
+	}
+	return h.d.DB.SetActive(c.Request().Context(), u.ID, active, attribution(c))
 }

@@ -48,14 +48,23 @@ type passwordChange struct {
 	NewPassword     string `json:"new_password"`
 }
 
-// changePassword sets the caller's password after checking the current
-// one, lifts a temporary password's restriction and ends the caller's
-// other logins (this one stays).
+// changePassword answers POST /me/password.
 func (h *Me) changePassword(c echo.Context) error {
 	var in passwordChange
 	if err := BindJSON(c, &in); err != nil {
 		return err
 	}
+	if err := h.ChangePassword(c, in.CurrentPassword, in.NewPassword); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// ChangePassword sets the caller's password after checking the current
+// one, lifts a temporary password's restriction and ends the caller's
+// other logins (this one stays). The console's password page calls it
+// too, so both follow the same rules and limits.
+func (h *Me) ChangePassword(c echo.Context, current, next string) error {
 	ctx := c.Request().Context()
 	p := Caller(c)
 	u, err := h.d.DB.GetUser(ctx, p.UserID)
@@ -63,8 +72,8 @@ func (h *Me) changePassword(c echo.Context) error {
 		return err
 	}
 	var f apierr.Fields
-	checkText(&f, "current_password", in.CurrentPassword, true, 72)
-	checkPassword(&f, "new_password", in.NewPassword, u.Phone)
+	checkText(&f, "current_password", current, true, 72)
+	checkPassword(&f, "new_password", next, u.Phone)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -77,21 +86,18 @@ func (h *Me) changePassword(c echo.Context) error {
 	if win.Hits > h.d.Config.LoginLimit {
 		return apierr.RateLimited(max(time.Until(win.Ends), time.Second))
 	}
-	if !auth.CheckPassword(u.PasswordHash, in.CurrentPassword, h.d.Config.BcryptCost) {
+	if !auth.CheckPassword(u.PasswordHash, current, h.d.Config.BcryptCost) {
 		return apierr.Invalid("current_password", "当前密码错误", "the current password is wrong")
 	}
-	if in.NewPassword == in.CurrentPassword {
+	if next == current {
 		return apierr.Invalid("new_password", "新密码不能与当前密码相同；"+passwordRuleZH, "the new password must differ from the current one; "+passwordRuleEN)
 	}
-	hash, err := auth.HashPassword(in.NewPassword, h.d.Config.BcryptCost)
+	hash, err := auth.HashPassword(next, h.d.Config.BcryptCost)
 	if err != nil {
 		return err
 	}
 	if err := h.d.DB.ChangePassword(ctx, u.ID, p.SessionID, hash, attribution(c)); err != nil {
 		return err
 	}
-	if err := h.d.DB.ClearHits(ctx, "password:user:"+u.ID); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return h.d.DB.ClearHits(ctx, "password:user:"+u.ID)
 }

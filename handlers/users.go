@@ -103,11 +103,8 @@ func (h *Users) list(c echo.Context) error {
 		return err
 	}
 	f := models.UserFilter{Q: strings.TrimSpace(c.QueryParam("q")), Role: c.QueryParam("role"), Region: region}
-	if f.Role != "" && !contains(userRoles, f.Role) {
-		return apierr.BadRequest("role 须为 admin、bureau、township 或 commissioner", "role must be admin, bureau, township or commissioner")
-	}
-	if utf8.RuneCountInString(f.Q) > 50 {
-		return apierr.BadRequest("q 最多 50 个字符", "q must have at most 50 characters")
+	if err := CheckUserFilter(f); err != nil {
+		return err
 	}
 	after, limit, err := idPage(c)
 	if err != nil {
@@ -128,6 +125,18 @@ func (h *Users) get(c echo.Context) error {
 	}
 	c.Response().Header().Set("ETag", strconv.Quote(strconv.Itoa(u.Version)))
 	return c.JSON(http.StatusOK, u)
+}
+
+// CheckUserFilter refuses a users filter with an unknown role or a q
+// longer than 50 characters (the API's list and the console's people page).
+func CheckUserFilter(f models.UserFilter) error {
+	if f.Role != "" && !contains(userRoles, f.Role) {
+		return apierr.BadRequest("role 须为 admin、bureau、township 或 commissioner", "role must be admin, bureau, township or commissioner")
+	}
+	if utf8.RuneCountInString(f.Q) > 50 {
+		return apierr.BadRequest("q 最多 50 个字符", "q must have at most 50 characters")
+	}
+	return nil
 }
 
 // userRoles are the roles a user may have.

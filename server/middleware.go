@@ -98,6 +98,9 @@ func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 					if err != nil {
 						return err
 					}
+					if p.MustChangePassword && !passwordChangeRoute(c) {
+						return errTemporaryPassword()
+					}
 					handlers.SetPrincipal(c, p)
 					return next(c)
 				}
@@ -117,8 +120,7 @@ func authenticate(d handlers.Deps) echo.MiddlewareFunc {
 				return err // the database is down (503) or failing (500); the login may still be valid
 			}
 			if p.MustChangePassword && !passwordChangeRoute(c) {
-				return apierr.ForbiddenMsg("请先修改临时密码：此登录只能读取 GET /api/v1/me 和调用 POST /api/v1/me/password",
-					"change the temporary password first: this login may only use GET /api/v1/me and POST /api/v1/me/password")
+				return errTemporaryPassword()
 			}
 			handlers.SetPrincipal(c, p)
 			handlers.SetLogger(c, handlers.Logger(c).With("user_id", p.UserID))
@@ -140,6 +142,13 @@ func bearerError(h string) error {
 	}
 	return apierr.Unauthorized("Authorization 头的认证方案错误：须为 \"Bearer <access_token>\"（Bearer 后有一个空格）",
 		"wrong Authorization scheme: it must be \"Bearer <access_token>\" (Bearer, a space, then the token)")
+}
+
+// errTemporaryPassword refuses a request of a login whose password was
+// reset, by token or by console cookie, until the password is changed.
+func errTemporaryPassword() error {
+	return apierr.ForbiddenMsg("请先修改临时密码：此登录只能读取 GET /api/v1/me 和调用 POST /api/v1/me/password",
+		"change the temporary password first: this login may only use GET /api/v1/me and POST /api/v1/me/password")
 }
 
 // passwordChangeRoute reports whether the request is one a login with a

@@ -25,6 +25,8 @@ type Console struct {
 	records     *handlers.Records
 	evals       *handlers.Evaluations
 	assignments *handlers.Assignments
+	me          *handlers.Me
+	users       *handlers.Users
 	pages       pages
 	csp         string
 }
@@ -32,13 +34,14 @@ type Console struct {
 // New returns the console over the API's dependencies.
 func New(d handlers.Deps) *Console {
 	return &Console{d: d, auth: handlers.NewAuth(d), stats: handlers.NewStats(d),
-		records: handlers.NewRecords(d.DB), evals: handlers.NewEvaluations(d), assignments: handlers.NewAssignments(d), pages: parsePages(), csp: contentPolicy(d.Config.S3)}
+		records: handlers.NewRecords(d.DB), evals: handlers.NewEvaluations(d), assignments: handlers.NewAssignments(d),
+		me: handlers.NewMe(d), users: handlers.NewUsers(d), pages: parsePages(), csp: contentPolicy(d.Config.S3)}
 }
 
 // prefixes are the paths the console owns besides "/": the API keeps
 // /api/v1, the probes, /docs and /openapi.json.
 var prefixes = []string{"/login", "/logout", "/lang", "/coverage", "/villages/", "/visits/",
-	"/activity", "/services", "/income", "/report", "/evaluations", "/people", "/static/"}
+	"/activity", "/services", "/income", "/report", "/evaluations", "/people", "/password", "/static/"}
 
 // Owns reports whether path is one of the console's HTML pages or static
 // files rather than an operation of the API.
@@ -79,4 +82,9 @@ func (w *Console) Register(e *echo.Echo) {
 	e.GET("/evaluations/:year/commissioners/:id", w.page(w.scorecard))
 	e.GET("/people", w.page(w.people))
 	e.POST("/people/assignments", w.page(w.assignVillages))
+	e.POST("/people/users/:id/reset-password", w.page(w.resetPassword))
+	e.POST("/people/users/:id/disable", w.page(w.disableUser))
+	e.POST("/people/users/:id/enable", w.page(w.enableUser))
+	e.GET("/password", w.page(w.passwordForm))
+	e.POST("/password", w.page(w.changePassword))
 }

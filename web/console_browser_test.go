@@ -129,6 +129,7 @@ func TestBrowserCoverageWalk(t *testing.T) {
 			{"income", "/income?region=330824&year=2025"},
 			{"people", "/people?region=330824&township=330824205"},
 			{"report", "/report?region=330824&year=2025"},
+			{"password", "/password"},
 		} {
 			if res, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(base+pg.path)); err != nil || res.Status != 200 {
 				t.Fatalf("%s: %v %v", pg.path, res, err)

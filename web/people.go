@@ -16,7 +16,10 @@ import (
 // villages at once.
 type peopleData struct {
 	Region        *models.Region
-	Users         []models.User
+	Users         []userRow
+	Filter        models.UserFilter
+	MoreUsers     string // the users query of the next page, "" on the last
+	Temporary     *temporaryShown
 	Commissioners []models.Commissioner
 	Teams         []models.TeamView
 	Assignments   []assignmentRow
@@ -36,6 +39,18 @@ func (w *Console) people(c echo.Context, v *view) error {
 }
 
 func (w *Console) peoplePage(c echo.Context, v *view, status int, alert string) error {
+	return w.showPeople(c, v, status, peopleData{Alert: alert})
+}
+
+// peoplePageWith shows the people page with a temporary password just
+// given.
+func (w *Console) peoplePageWith(c echo.Context, v *view, t *temporaryShown) error {
+	return w.showPeople(c, v, http.StatusOK, peopleData{Temporary: t})
+}
+
+// showPeople fills and renders the people page around d's alert and
+// temporary password.
+func (w *Console) showPeople(c echo.Context, v *view, status int, d peopleData) error {
 	v.Nav, v.Title = "people", v.T("people")
 	ctx, p := c.Request().Context(), v.User
 	if p.Role == models.RoleCommissioner {
@@ -48,13 +63,13 @@ func (w *Console) peoplePage(c echo.Context, v *view, status int, alert string) 
 	if models.LevelOf(code) == "" || !p.Sees(code) {
 		return apierr.Forbidden()
 	}
-	d := peopleData{Manage: p.ManagesPeopleIn(code), Alert: alert, Done: c.QueryParam("done"),
-		Assignee: c.FormValue("assignee"), Start: c.FormValue("start_date"), End: c.FormValue("end_date")}
+	d.Manage, d.Done = p.ManagesPeopleIn(code), c.QueryParam("done")
+	d.Assignee, d.Start, d.End = c.FormValue("assignee"), c.FormValue("start_date"), c.FormValue("end_date")
 	var err error
 	if d.Region, err = w.d.DB.GetRegion(ctx, code); err != nil {
 		return err
 	}
-	if d.Users, err = w.d.DB.UsersIn(ctx, p, code, 500); err != nil {
+	if err := w.userRows(c, p, code, &d); err != nil {
 		return err
 	}
 	if d.Commissioners, _, err = w.d.DB.ListCommissioners(ctx, p, models.CommissionerFilter{Region: code}, "", 500); err != nil {
@@ -150,9 +165,5 @@ func (w *Console) refusedAssignment(c echo.Context, v *view, err error) error {
 	if !ok {
 		return err
 	}
-	msg := e.Message(v.Lang)
-	for _, d := range e.Details {
-		msg += "；" + d.Field + "：" + map[bool]string{true: d.EN, false: d.ZH}[v.Lang == "en"]
-	}
-	return w.peoplePage(c, v, e.Status, msg)
+	return w.peoplePage(c, v, e.Status, messageOf(e, v.Lang))
 }

@@ -38,7 +38,7 @@ type pageFunc func(c echo.Context, v *view) error
 // pages are the parsed templates, one set per page with the layout.
 type pages map[string]*template.Template
 
-var pageNames = []string{"login", "logout", "error", "coverage", "village", "visit", "activity", "services", "income", "report", "evaluation", "scorecard", "rubric", "people"}
+var pageNames = []string{"login", "logout", "error", "coverage", "village", "visit", "activity", "services", "income", "report", "evaluation", "scorecard", "rubric", "people", "password"}
 
 func parsePages() pages {
 	out := pages{}
@@ -137,7 +137,12 @@ func (w *Console) page(fn pageFunc) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, "/login"+next)
 		}
 		handlers.SetPrincipal(c, v.User)
-		return w.run(c, v, fn)
+		return w.run(c, v, func(c echo.Context, v *view) error {
+			if err := w.temporaryPassword(c, v); err != nil || c.Response().Committed {
+				return err
+			}
+			return fn(c, v)
+		})
 	}
 }
 

@@ -49,6 +49,9 @@ func (w *Console) login(c echo.Context, v *view) error {
 	}
 	setCookie(c, sessionCookie, g.RefreshToken, w.d.Config.RefreshTTL)
 	setCookie(c, csrfCookie, "", -1)
+	if g.User.MustChangePassword {
+		return c.Redirect(http.StatusSeeOther, "/password")
+	}
 	p := &models.Principal{UserID: g.User.ID, Role: g.User.Role, RegionCode: g.User.RegionCode}
 	if cm, err := w.d.DB.CommissionerOfUser(c.Request().Context(), g.User.ID); err == nil && cm != nil {
 		p.CommissionerID = cm.ID

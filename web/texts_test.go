@@ -24,7 +24,7 @@ func TestEveryTextInCatalog(t *testing.T) {
 		"/activity?region=330824&year=2025", "/services?region=330824&year=2025&group_by=month",
 		"/income?region=330824&year=2025", "/report?region=330824&year=2025", "/evaluations/2025?region=330824",
 		"/evaluations/2025/rubric?region=330824", "/evaluations/2025/commissioners/" + f.a.Commissioner.ID,
-		"/people?region=330824&township=330824205", "/logout"}
+		"/people?region=330824&township=330824205", "/password", "/logout"}
 	for _, lang := range []string{"en", "zh"} {
 		c.post("/coverage", "/lang", url.Values{"lang": {lang}, "next": {"/coverage"}})
 		for _, p := range pages {
