@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tepai/tepai/config"
 	"github.com/tepai/tepai/internal/phototest"
 	"github.com/tepai/tepai/internal/testenv"
 	"github.com/tepai/tepai/models"
@@ -16,29 +17,10 @@ const webApp = "https://app.example.cn"
 
 // corsBackends runs fn on each backend with a server that allows webApp.
 func corsBackends(t *testing.T, fn func(t *testing.T, env *testenv.Env)) {
-	run := func(backend string) func(t *testing.T) {
-		return func(t *testing.T) {
-			cfg := testenv.Config(t, backend)
-			cfg.MaxPhotoBytes = photoLimit
-			cfg.CORSOrigins = " https://app.example.cn , http://127.0.0.1:8081"
-			fn(t, testenv.NewWithConfig(t, backend, cfg))
-		}
-	}
-	t.Run("sqlite", run("sqlite"))
-	if testenv.MySQLAvailable() {
-		t.Run("mysql", run("mysql"))
-	}
-}
-
-// hasToken tells whether the comma-separated header value list holds want
-// (case-insensitively), as browsers read Access-Control-* lists.
-func hasToken(list, want string) bool {
-	for _, v := range strings.Split(list, ",") {
-		if strings.EqualFold(strings.TrimSpace(v), want) {
-			return true
-		}
-	}
-	return false
+	testenv.BackendsWith(t, func(cfg *config.Config) {
+		cfg.MaxPhotoBytes = photoLimit
+		cfg.CORSOrigins = " https://app.example.cn , http://127.0.0.1:8081"
+	}, fn)
 }
 
 // TestTusAcrossOrigins uploads a photo as tus-js-client does from a page
@@ -56,7 +38,7 @@ func TestTusAcrossOrigins(t *testing.T) {
 			if r.status != http.StatusOK && r.status != http.StatusNoContent {
 				t.Fatalf("OPTIONS %s without a token: %d %s", path, r.status, r.body)
 			}
-			if r.header.Get("Tus-Version") != "1.0.0" || !hasToken(r.header.Get("Tus-Extension"), "creation") ||
+			if r.header.Get("Tus-Version") != "1.0.0" || !testenv.ListHas(r.header.Get("Tus-Extension"), "creation") ||
 				r.header.Get("Tus-Max-Size") != strconv.Itoa(photoLimit) {
 				t.Fatalf("OPTIONS %s: %v", path, r.header)
 			}

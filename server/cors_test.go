@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tepai/tepai/config"
 	"github.com/tepai/tepai/internal/testenv"
 	"github.com/tepai/tepai/models"
 )
@@ -15,28 +16,9 @@ const webApp = "https://app.example.cn"
 // corsBackends runs fn on each backend with a server that allows webApp
 // and one origin on a port.
 func corsBackends(t *testing.T, fn func(t *testing.T, env *testenv.Env)) {
-	run := func(backend string) func(t *testing.T) {
-		return func(t *testing.T) {
-			cfg := testenv.Config(t, backend)
-			cfg.CORSOrigins = " https://app.example.cn , http://127.0.0.1:8081"
-			fn(t, testenv.NewWithConfig(t, backend, cfg))
-		}
-	}
-	t.Run("sqlite", run("sqlite"))
-	if testenv.MySQLAvailable() {
-		t.Run("mysql", run("mysql"))
-	}
-}
-
-// hasToken tells whether the comma-separated header value list holds want
-// (case-insensitively), as browsers read Access-Control-* lists.
-func hasToken(list, want string) bool {
-	for _, v := range strings.Split(list, ",") {
-		if strings.EqualFold(strings.TrimSpace(v), want) {
-			return true
-		}
-	}
-	return false
+	testenv.BackendsWith(t, func(cfg *config.Config) {
+		cfg.CORSOrigins = " https://app.example.cn , http://127.0.0.1:8081"
+	}, fn)
 }
 
 // TestCORSPreflight sends the preflights a browser sends before a JSON
@@ -74,15 +56,15 @@ func TestCORSPreflight(t *testing.T) {
 			if acao != c.origin {
 				t.Errorf("%s from %s: Access-Control-Allow-Origin %q", c.path, c.origin, acao)
 			}
-			if !hasToken(r.Header.Get("Access-Control-Allow-Methods"), c.method) {
+			if !testenv.ListHas(r.Header.Get("Access-Control-Allow-Methods"), c.method) {
 				t.Errorf("%s: methods %q lack %s", c.path, r.Header.Get("Access-Control-Allow-Methods"), c.method)
 			}
 			for _, h := range strings.Split(c.headers, ",") {
-				if !hasToken(r.Header.Get("Access-Control-Allow-Headers"), h) {
+				if !testenv.ListHas(r.Header.Get("Access-Control-Allow-Headers"), h) {
 					t.Errorf("%s: allowed headers %q lack %s", c.path, r.Header.Get("Access-Control-Allow-Headers"), h)
 				}
 			}
-			if !hasToken(strings.Join(r.Header.Values("Vary"), ","), "Origin") {
+			if !testenv.ListHas(strings.Join(r.Header.Values("Vary"), ","), "Origin") {
 				t.Errorf("%s: Vary %q lacks Origin", c.path, r.Header.Values("Vary"))
 			}
 		}
@@ -101,7 +83,7 @@ func TestCORSResponses(t *testing.T) {
 			t.Fatalf("allowed origin: %d %q", r.Status, r.Header.Get("Access-Control-Allow-Origin"))
 		}
 		for _, h := range []string{"ETag", "Location", "Upload-Offset", "Upload-Length", "Tus-Resumable", "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Upload-Metadata", "Photo-Id"} {
-			if !hasToken(r.Header.Get("Access-Control-Expose-Headers"), h) {
+			if !testenv.ListHas(r.Header.Get("Access-Control-Expose-Headers"), h) {
 				t.Errorf("exposed headers %q lack %s", r.Header.Get("Access-Control-Expose-Headers"), h)
 			}
 		}

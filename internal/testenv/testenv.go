@@ -55,6 +55,33 @@ func Backends(t *testing.T, fn func(t *testing.T, env *Env)) {
 	}
 }
 
+// BackendsWith is Backends on a configuration that configure changes
+// first (the test's limits, CORS origins and the like).
+func BackendsWith(t *testing.T, configure func(*config.Config), fn func(t *testing.T, env *Env)) {
+	run := func(backend string) func(t *testing.T) {
+		return func(t *testing.T) {
+			cfg := Config(t, backend)
+			configure(&cfg)
+			fn(t, NewWithConfig(t, backend, cfg))
+		}
+	}
+	t.Run("sqlite", run("sqlite"))
+	if MySQLAvailable() {
+		t.Run("mysql", run("mysql"))
+	}
+}
+
+// ListHas tells whether a comma-separated header value list holds want
+// (case-insensitively), as browsers read Access-Control-* lists.
+func ListHas(list, want string) bool {
+	for _, v := range strings.Split(list, ",") {
+		if strings.EqualFold(strings.TrimSpace(v), want) {
+			return true
+		}
+	}
+	return false
+}
+
 // MySQLAvailable reports whether the MySQL backend is configured.
 func MySQLAvailable() bool { return os.Getenv("TEPAI_TEST_MYSQL_DSN") != "" }
 
