@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/config"
 	"github.com/tepai/tepai/storage"
 	"github.com/tus/tusd/v2/pkg/filestore"
@@ -100,7 +102,7 @@ func (g guardedStore) NewUpload(ctx context.Context, info handler.FileInfo) (han
 	defer done()
 	u, err := g.b.store.NewUpload(ctx, info)
 	if err != nil {
-		return nil, err
+		return nil, storeFailure(ctx, err)
 	}
 	return &guardedUpload{inner: u, g: g}, nil
 }
@@ -114,11 +116,11 @@ func (g guardedStore) GetUpload(ctx context.Context, id string) (handler.Upload,
 	defer done()
 	u, err := g.b.store.GetUpload(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, storeFailure(ctx, err)
 	}
 	info, err := u.GetInfo(ctx)
 	if err != nil {
-		return nil, err
+		return nil, storeFailure(ctx, err)
 	}
 	if c == nil || info.MetaData[metaUser] != c.p.UserID || (!info.SizeIsDeferred && info.Offset == info.Size) {
 		return nil, handler.ErrNotFound
@@ -155,7 +157,8 @@ func (u *guardedUpload) WriteChunk(ctx context.Context, offset int64, src io.Rea
 	}
 	ctx, done := detach(ctx)
 	defer done()
-	return u.inner.WriteChunk(ctx, offset, src)
+	n, err := u.inner.WriteChunk(ctx, offset, src)
+	return n, storeFailure(ctx, err)
 }
 
 func (u *guardedUpload) GetInfo(ctx context.Context) (handler.FileInfo, error) {
@@ -165,7 +168,7 @@ func (u *guardedUpload) GetInfo(ctx context.Context) (handler.FileInfo, error) {
 	if err == nil && u.id == "" {
 		u.id = info.ID
 	}
-	return info, err
+	return info, storeFailure(ctx, err)
 }
 
 func (u *guardedUpload) GetReader(ctx context.Context) (io.ReadCloser, error) {
@@ -175,7 +178,7 @@ func (u *guardedUpload) GetReader(ctx context.Context) (io.ReadCloser, error) {
 func (u *guardedUpload) FinishUpload(ctx context.Context) error {
 	ctx, done := detach(ctx)
 	defer done()
-	return u.inner.FinishUpload(ctx)
+	return storeFailure(ctx, u.inner.FinishUpload(ctx))
 }
 
 type terminatable struct{ inner handler.TerminatableUpload }
@@ -183,7 +186,33 @@ type terminatable struct{ inner handler.TerminatableUpload }
 func (t terminatable) Terminate(ctx context.Context) error {
 	ctx, done := detach(ctx)
 	defer done()
-	return t.inner.Terminate(ctx)
+	return storeFailure(ctx, t.inner.Terminate(ctx))
+}
+
+// storeFailure is err as tusd should answer it: when the photo store could
+// not be reached, or answered with a server error, it is a 503 the client
+// retries, decided from the error itself (a later ping may find the store
+// back already and make an outage look like a 500). Other errors pass as
+// they are.
+func storeFailure(ctx context.Context, err error) error {
+	if err == nil || !storeUnreachable(err) {
+		return err
+	}
+	return tusError(ctx, apierr.Unavailable(err))
+}
+
+// storeUnreachable reports whether err says the store did not answer (a
+// network error) or failed on its side (a 5xx).
+func storeUnreachable(err error) bool {
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	var status interface{ HTTPStatusCode() int }
+	if errors.As(err, &status) && status.HTTPStatusCode() >= 500 {
+		return true
+	}
+	return errors.Is(err, storage.ErrUnavailable)
 }
 
 // detach returns a context that ends when ctx does and carries its caller,
