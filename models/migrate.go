@@ -75,7 +75,7 @@ func (db *DB) Migrations() ([]*gormigrate.Migration, error) {
 // gone first).
 func (db *DB) migrationSteps() map[string]func(tx *gorm.DB, id string) error {
 	return map[string]func(tx *gorm.DB, id string) error{
-		"0010_natural_keys": db.resolveDuplicateKeys,
+		"0036_natural_keys": db.resolveDuplicateKeys,
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 
 // naturalKey is a rule of the domain that at most one live record of a
 // type has a given key: one harvest per plot and season, one income per
-// household and year. A unique key enforces it (migration 0010); this is
+// household and year. A unique key enforces it (migration 0036); this is
 // what resolving the duplicates stored before that key needs.
 type naturalKey struct {
 	typ   string

@@ -25,7 +25,7 @@ func TestMigrationResolvesDuplicateKeys(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { db.Close() })
-			if err := db.MigrateTo("0008_evaluation"); err != nil {
+			if err := db.MigrateTo("0035_stat_slots"); err != nil {
 				t.Fatal(err)
 			}
 			harvests, incomes := storeDuplicates(t, db)
@@ -127,7 +127,7 @@ func checkKept(t *testing.T, db *models.DB, table string, ids []string) {
 	}
 	for _, id := range ids[1:] {
 		var audits, changes int64
-		db.Table("audit_entries").Where("record_id = ? AND action = 'delete' AND request_id = '0010_natural_keys'", id).Count(&audits)
+		db.Table("audit_entries").Where("record_id = ? AND action = 'delete' AND request_id = '0036_natural_keys'", id).Count(&audits)
 		db.Table("changes").Where("record_id = ? AND op = 'delete'", id).Count(&changes)
 		if audits != 1 || changes != 1 {
 			t.Fatalf("%s %s: %d audit entries and %d change-log rows of its deletion, want 1 and 1", table, id, audits, changes)

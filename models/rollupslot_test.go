@@ -11,7 +11,7 @@ import (
 )
 
 // TestRollupWritersDoNotWait holds one transaction that has written a
-// visit open while a second one writes another visit of the same
+// visit open while a second one writes and commits another visit of the same
 // commissioner, village and day, and checks that the second neither waits
 // (its lock wait timeout is one second: a wait on a row the first holds
 // fails it) nor double-counts: two visits, one visit day, at the village
@@ -42,28 +42,40 @@ func TestRollupWritersDoNotWait(t *testing.T) {
 			return models.RecordChange(tx, models.Change{Type: "visit", ID: v.ID, Action: models.ActionCreate,
 				CommissionerID: c.ID, RegionCode: v.VillageCode, After: v})
 		}
-		first := db.Begin()
-		defer first.Rollback()
-		if err := write(first, visit(day.Add(time.Hour))); err != nil {
-			t.Fatal(err)
+		// The first writer's transaction stays open, its visit written,
+		// while the second writes and commits. Both go through Tx, as every
+		// write of the server does, so their change-log rows take their
+		// seqs at commit.
+		held, release, firstDone := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			firstDone <- db.Tx(ctx, func(tx *gorm.DB) error {
+				if err := write(tx, visit(day.Add(time.Hour))); err != nil {
+					return err
+				}
+				close(held)
+				<-release
+				return nil
+			})
+		}()
+		select {
+		case <-held:
+		case err := <-firstDone:
+			t.Fatalf("first writer: %v", err)
 		}
-		second := db.Begin()
-		defer second.Rollback()
-		if err := second.Exec("SET SESSION innodb_lock_wait_timeout = 1").Error; err != nil {
-			t.Fatal(err)
-		}
-		defer second.Exec("SET SESSION innodb_lock_wait_timeout = DEFAULT")
-		if err := write(second, visit(day.Add(2*time.Hour))); err != nil {
+		err := db.Tx(ctx, func(tx *gorm.DB) error {
+			if err := tx.Exec("SET SESSION innodb_lock_wait_timeout = 1").Error; err != nil {
+				return err
+			}
+			defer tx.Exec("SET SESSION innodb_lock_wait_timeout = DEFAULT")
+			return write(tx, visit(day.Add(2*time.Hour)))
+		})
+		close(release)
+		if err != nil {
+			<-firstDone
 			t.Fatalf("second writer: %v", err)
 		}
-		if err := second.Exec("SET SESSION innodb_lock_wait_timeout = DEFAULT").Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := second.Commit().Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := first.Commit().Error; err != nil {
-			t.Fatal(err)
+		if err := <-firstDone; err != nil {
+			t.Fatalf("first writer: %v", err)
 		}
 		for _, code := range []string{"33", "3308", "330824", "330824115", "330824115200"} {
 			f, err := db.Services(ctx, code, models.Period{From: "2024-05-06", To: "2024-05-06"}, models.GroupByMonth)

@@ -7,7 +7,9 @@
 -- slots of a key. A slot is held by locking its stat_slots row until
 -- commit (taken with SKIP LOCKED, lowest free first), so at low
 -- concurrency everything lands in slot 0 and the rows multiply only by the
--- peak number of concurrent writers. Existing rows become slot 0.
+-- peak number of concurrent writers. Existing rows become slot 0: each
+-- table is made anew with the slot in its key and its rows copied, on every
+-- engine (TiDB cannot change the primary key of a clustered table).
 CREATE TABLE IF NOT EXISTS stat_slots (
   slot SMALLINT NOT NULL PRIMARY KEY
 ){{options}};
@@ -29,74 +31,66 @@ INSERT INTO stat_visit_days (region_code, day, commissioner_id)
 SELECT region_code, day, commissioner_id FROM stat_activity WHERE visits > 0;
 
 
--- mysql: ALTER TABLE stat_activity ADD COLUMN slot SMALLINT NOT NULL DEFAULT 0 AFTER commissioner_id,
--- mysql:   DROP PRIMARY KEY, ADD PRIMARY KEY (region_code, day, commissioner_id, slot);
--- sqlite: CREATE TABLE stat_activity_slotted (
--- sqlite: region_code VARCHAR(12) NOT NULL,
--- sqlite: day CHAR(10) NOT NULL,
--- sqlite: commissioner_id VARCHAR(36) NOT NULL,
--- sqlite: slot SMALLINT NOT NULL DEFAULT 0,
--- sqlite: visits INTEGER NOT NULL DEFAULT 0,
--- sqlite: farmers BIGINT NOT NULL DEFAULT 0,
--- sqlite: leaflets BIGINT NOT NULL DEFAULT 0,
--- sqlite: trainings INTEGER NOT NULL DEFAULT 0,
--- sqlite: trainees BIGINT NOT NULL DEFAULT 0,
--- sqlite: plots INTEGER NOT NULL DEFAULT 0,
--- sqlite: plot_area_cmu BIGINT NOT NULL DEFAULT 0,
--- sqlite: PRIMARY KEY (region_code, day, commissioner_id, slot)
--- sqlite: );
--- sqlite: INSERT INTO stat_activity_slotted (region_code, day, commissioner_id, slot, visits, farmers, leaflets, trainings, trainees, plots, plot_area_cmu) SELECT region_code, day, commissioner_id, 0, visits, farmers, leaflets, trainings, trainees, plots, plot_area_cmu FROM stat_activity;
--- sqlite: DROP TABLE stat_activity;
--- sqlite: ALTER TABLE stat_activity_slotted RENAME TO stat_activity;
+CREATE TABLE stat_activity_slotted (
+region_code VARCHAR(12) NOT NULL,
+day CHAR(10) NOT NULL,
+commissioner_id VARCHAR(36) NOT NULL,
+slot SMALLINT NOT NULL DEFAULT 0,
+visits INTEGER NOT NULL DEFAULT 0,
+farmers BIGINT NOT NULL DEFAULT 0,
+leaflets BIGINT NOT NULL DEFAULT 0,
+trainings INTEGER NOT NULL DEFAULT 0,
+trainees BIGINT NOT NULL DEFAULT 0,
+plots INTEGER NOT NULL DEFAULT 0,
+plot_area_cmu BIGINT NOT NULL DEFAULT 0,
+PRIMARY KEY (region_code, day, commissioner_id, slot)
+){{options}};
+INSERT INTO stat_activity_slotted (region_code, day, commissioner_id, slot, visits, farmers, leaflets, trainings, trainees, plots, plot_area_cmu) SELECT region_code, day, commissioner_id, 0, visits, farmers, leaflets, trainings, trainees, plots, plot_area_cmu FROM stat_activity;
+DROP TABLE stat_activity;
+ALTER TABLE stat_activity_slotted RENAME TO stat_activity;
 
--- mysql: ALTER TABLE stat_days ADD COLUMN slot SMALLINT NOT NULL DEFAULT 0 AFTER day,
--- mysql:   DROP PRIMARY KEY, ADD PRIMARY KEY (region_code, day, slot);
--- sqlite: CREATE TABLE stat_days_slotted (
--- sqlite: region_code VARCHAR(12) NOT NULL,
--- sqlite: day CHAR(10) NOT NULL,
--- sqlite: slot SMALLINT NOT NULL DEFAULT 0,
--- sqlite: visits INTEGER NOT NULL DEFAULT 0,
--- sqlite: visit_days INTEGER NOT NULL DEFAULT 0,
--- sqlite: farmers BIGINT NOT NULL DEFAULT 0,
--- sqlite: leaflets BIGINT NOT NULL DEFAULT 0,
--- sqlite: trainings INTEGER NOT NULL DEFAULT 0,
--- sqlite: trainees BIGINT NOT NULL DEFAULT 0,
--- sqlite: plots INTEGER NOT NULL DEFAULT 0,
--- sqlite: plot_area_cmu BIGINT NOT NULL DEFAULT 0,
--- sqlite: PRIMARY KEY (region_code, day, slot)
--- sqlite: );
--- sqlite: INSERT INTO stat_days_slotted (region_code, day, slot, visits, visit_days, farmers, leaflets, trainings, trainees, plots, plot_area_cmu) SELECT region_code, day, 0, visits, visit_days, farmers, leaflets, trainings, trainees, plots, plot_area_cmu FROM stat_days;
--- sqlite: DROP TABLE stat_days;
--- sqlite: ALTER TABLE stat_days_slotted RENAME TO stat_days;
+CREATE TABLE stat_days_slotted (
+region_code VARCHAR(12) NOT NULL,
+day CHAR(10) NOT NULL,
+slot SMALLINT NOT NULL DEFAULT 0,
+visits INTEGER NOT NULL DEFAULT 0,
+visit_days INTEGER NOT NULL DEFAULT 0,
+farmers BIGINT NOT NULL DEFAULT 0,
+leaflets BIGINT NOT NULL DEFAULT 0,
+trainings INTEGER NOT NULL DEFAULT 0,
+trainees BIGINT NOT NULL DEFAULT 0,
+plots INTEGER NOT NULL DEFAULT 0,
+plot_area_cmu BIGINT NOT NULL DEFAULT 0,
+PRIMARY KEY (region_code, day, slot)
+){{options}};
+INSERT INTO stat_days_slotted (region_code, day, slot, visits, visit_days, farmers, leaflets, trainings, trainees, plots, plot_area_cmu) SELECT region_code, day, 0, visits, visit_days, farmers, leaflets, trainings, trainees, plots, plot_area_cmu FROM stat_days;
+DROP TABLE stat_days;
+ALTER TABLE stat_days_slotted RENAME TO stat_days;
 
--- mysql: ALTER TABLE stat_items ADD COLUMN slot SMALLINT NOT NULL DEFAULT 0 AFTER item,
--- mysql:   DROP PRIMARY KEY, ADD PRIMARY KEY (region_code, commissioner_id, kind, day, item, slot);
--- sqlite: CREATE TABLE stat_items_slotted (
--- sqlite: region_code VARCHAR(12) NOT NULL,
--- sqlite: commissioner_id VARCHAR(36) NOT NULL,
--- sqlite: kind VARCHAR(10) NOT NULL,
--- sqlite: day VARCHAR(10) NOT NULL,
--- sqlite: item VARCHAR(100) NOT NULL,
--- sqlite: slot SMALLINT NOT NULL DEFAULT 0,
--- sqlite: n INTEGER NOT NULL DEFAULT 0,
--- sqlite: PRIMARY KEY (region_code, commissioner_id, kind, day, item, slot)
--- sqlite: );
--- sqlite: INSERT INTO stat_items_slotted (region_code, commissioner_id, kind, day, item, slot, n) SELECT region_code, commissioner_id, kind, day, item, 0, n FROM stat_items;
--- sqlite: DROP TABLE stat_items;
--- sqlite: ALTER TABLE stat_items_slotted RENAME TO stat_items;
+CREATE TABLE stat_items_slotted (
+region_code VARCHAR(12) NOT NULL,
+commissioner_id VARCHAR(36) NOT NULL,
+kind VARCHAR(10) NOT NULL,
+day VARCHAR(10) NOT NULL,
+item VARCHAR(100) NOT NULL,
+slot SMALLINT NOT NULL DEFAULT 0,
+n INTEGER NOT NULL DEFAULT 0,
+PRIMARY KEY (region_code, commissioner_id, kind, day, item, slot)
+){{options}};
+INSERT INTO stat_items_slotted (region_code, commissioner_id, kind, day, item, slot, n) SELECT region_code, commissioner_id, kind, day, item, 0, n FROM stat_items;
+DROP TABLE stat_items;
+ALTER TABLE stat_items_slotted RENAME TO stat_items;
 
--- mysql: ALTER TABLE stat_incomes ADD COLUMN slot SMALLINT NOT NULL DEFAULT 0 AFTER year,
--- mysql:   DROP PRIMARY KEY, ADD PRIMARY KEY (region_code, year, slot);
--- sqlite: CREATE TABLE stat_incomes_slotted (
--- sqlite: region_code VARCHAR(12) NOT NULL,
--- sqlite: year INTEGER NOT NULL,
--- sqlite: slot SMALLINT NOT NULL DEFAULT 0,
--- sqlite: households INTEGER NOT NULL DEFAULT 0,
--- sqlite: increased INTEGER NOT NULL DEFAULT 0,
--- sqlite: increase_fen BIGINT NOT NULL DEFAULT 0,
--- sqlite: plot_increase_fen BIGINT NOT NULL DEFAULT 0,
--- sqlite: PRIMARY KEY (region_code, year, slot)
--- sqlite: );
--- sqlite: INSERT INTO stat_incomes_slotted (region_code, year, slot, households, increased, increase_fen, plot_increase_fen) SELECT region_code, year, 0, households, increased, increase_fen, plot_increase_fen FROM stat_incomes;
--- sqlite: DROP TABLE stat_incomes;
--- sqlite: ALTER TABLE stat_incomes_slotted RENAME TO stat_incomes;
+CREATE TABLE stat_incomes_slotted (
+region_code VARCHAR(12) NOT NULL,
+year INTEGER NOT NULL,
+slot SMALLINT NOT NULL DEFAULT 0,
+households INTEGER NOT NULL DEFAULT 0,
+increased INTEGER NOT NULL DEFAULT 0,
+increase_fen BIGINT NOT NULL DEFAULT 0,
+plot_increase_fen BIGINT NOT NULL DEFAULT 0,
+PRIMARY KEY (region_code, year, slot)
+){{options}};
+INSERT INTO stat_incomes_slotted (region_code, year, slot, households, increased, increase_fen, plot_increase_fen) SELECT region_code, year, 0, households, increased, increase_fen, plot_increase_fen FROM stat_incomes;
+DROP TABLE stat_incomes;
+ALTER TABLE stat_incomes_slotted RENAME TO stat_incomes;
