@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 )
 
@@ -77,12 +78,25 @@ func (s *slotter) get() (int, error) {
 }
 
 // shareLock is the suffix of a read that share-locks the rows it returns
-// on MySQL; SQLite serializes writers, so it needs none.
+// on MySQL; SQLite serializes writers, so it needs none. TiDB has no
+// shared row locks (it refuses LOCK IN SHARE MODE): there the read locks
+// its rows exclusively, as exact, with writers of the same key waiting
+// for each other.
 func shareLock(tx *gorm.DB) string {
-	if tx.Dialector.Name() == "mysql" {
-		return " LOCK IN SHARE MODE"
+	switch {
+	case tx.Dialector.Name() != "mysql":
+		return ""
+	case onTiDB(tx):
+		return " FOR UPDATE"
 	}
-	return ""
+	return " LOCK IN SHARE MODE"
+}
+
+// onTiDB reports whether tx speaks to TiDB, from the server version the
+// MySQL driver read when the pool opened.
+func onTiDB(tx *gorm.DB) bool {
+	d, ok := tx.Dialector.(*mysql.Dialector)
+	return ok && d.Config != nil && strings.Contains(d.ServerVersion, "TiDB")
 }
 
 // insertIgnore is the dialect's INSERT that skips an existing key.
