@@ -2,6 +2,7 @@ package models
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -187,21 +188,46 @@ func readVisitDays(tx *gorm.DB, keys []actKey, lock string) (map[actKey]bool, er
 	return out, nil
 }
 
-// addVisitDays inserts the rows of keys that gained visits, counting each
-// row it adds in out. INSERT IGNORE locks a key's row whether it adds it
-// or finds it there, and takes no lock on the gaps around it, so writers
-// of other keys never wait on it (a locking read of a missing key would
-// lock the gap up to the next key, which another open transaction may be
-// inserting).
+// addVisitDays share-locks the rows of keys that gained visits and
+// inserts those missing, counting each insert in out.
 func addVisitDays(tx *gorm.DB, keys []actKey, out map[dayKey]int64) error {
-	for _, k := range keys {
-		res := tx.Exec(insertIgnore(tx)+"stat_visit_days (region_code, day, commissioner_id) VALUES (?, ?, ?)", k.region, k.day, k.commissioner)
-		if res.Error != nil {
-			return fmt.Errorf("add visit day: %w", res.Error)
-		}
-		out[dayKey{k.region, k.day}] += res.RowsAffected
+	present, err := readVisitDays(tx, keys, shareLock(tx))
+	if err != nil {
+		return err
 	}
-	return nil
+	var missing []actKey
+	for _, k := range keys {
+		if !present[k] {
+			missing = append(missing, k)
+		}
+	}
+	return chunks(missing, func(part []actKey) error {
+		rows := make([][]any, len(part))
+		for i, k := range part {
+			rows[i] = []any{k.region, k.day, k.commissioner}
+		}
+		// One insert for all; when another writer inserted one of them
+		// meanwhile, the statement fails as a whole (and is undone on
+		// its own) and each key is inserted unless there.
+		err := upsert(tx, visitDaysTable, rows)
+		if err == nil {
+			for _, k := range part {
+				out[dayKey{k.region, k.day}]++
+			}
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrDuplicatedKey) && !IsDuplicate(err) {
+			return err
+		}
+		for _, k := range part {
+			res := tx.Exec(insertIgnore(tx)+"stat_visit_days (region_code, day, commissioner_id) VALUES (?, ?, ?)", k.region, k.day, k.commissioner)
+			if res.Error != nil {
+				return fmt.Errorf("add visit day: %w", res.Error)
+			}
+			out[dayKey{k.region, k.day}] += res.RowsAffected
+		}
+		return nil
+	})
 }
 
 // dropVisitDays locks the rows of keys that lost visits, re-counts their
