@@ -191,14 +191,24 @@ func readVisitDays(tx *gorm.DB, keys []actKey, lock string) (map[actKey]bool, er
 // addVisitDays share-locks the rows of keys that gained visits and
 // inserts those missing, counting each insert in out.
 func addVisitDays(tx *gorm.DB, keys []actKey, out map[dayKey]int64) error {
-	present, err := readVisitDays(tx, keys, shareLock(tx))
+	// A plain read first: a locking read of a missing key would also lock
+	// the gap before the next key, which another open transaction may be
+	// inserting, and wait for it. Only the rows found are share-locked.
+	present, err := readVisitDays(tx, keys, "")
 	if err != nil {
 		return err
 	}
-	var missing []actKey
+	var found, missing []actKey
 	for _, k := range keys {
-		if !present[k] {
+		if present[k] {
+			found = append(found, k)
+		} else {
 			missing = append(missing, k)
+		}
+	}
+	if len(found) > 0 && shareLock(tx) != "" {
+		if _, err := readVisitDays(tx, found, shareLock(tx)); err != nil {
+			return err
 		}
 	}
 	return chunks(missing, func(part []actKey) error {
