@@ -56,16 +56,20 @@ func (h *Evaluations) lock(c echo.Context) error {
 
 // adjustmentDTO is the body of POST /evaluations/{year}/adjustments.
 type adjustmentDTO struct {
+	ID             string   `json:"id"`
 	CommissionerID string   `json:"commissioner_id"`
 	Points         *float64 `json:"points"`
 	Reason         string   `json:"reason"`
 }
 
-// validate checks the body and returns the points in hundredths: a
-// non-zero number from −100 to 100 with at most two decimals, and a
-// reason of 1–500 characters.
+// validate checks the body and returns the points in hundredths: an
+// optional UUID id, a non-zero number from −100 to 100 with at most two
+// decimals, and a reason of 1–500 characters.
 func (d *adjustmentDTO) validate() (int64, error) {
 	var f apierr.Fields
+	if d.ID != "" && !isUUID(NormalizeID(d.ID)) {
+		f.Add("id", "id 须为 UUID", "id must be a UUID")
+	}
 	if d.CommissionerID == "" {
 		f.Add("commissioner_id", "缺少特派员", "commissioner_id is required")
 	}
@@ -113,7 +117,7 @@ func (h *Evaluations) adjust(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	by := models.Attribution{Actor: Caller(c), RequestID: RequestID(c)}
-	adj, err := h.d.DB.AdjustEvaluation(ctx, by, year, region, dto.CommissionerID, centi, dto.Reason)
+	adj, created, err := h.d.DB.AdjustEvaluation(ctx, by, NormalizeID(dto.ID), year, region, dto.CommissionerID, centi, dto.Reason)
 	if err != nil {
 		return err
 	}
@@ -126,6 +130,9 @@ func (h *Evaluations) adjust(c echo.Context) error {
 		if l.CommissionerID == adj.CommissionerID {
 			out.Score, out.Grade, out.Rank = evalPoints(l.Score), l.Grade, l.Rank
 		}
+	}
+	if !created {
+		return c.JSON(http.StatusOK, out)
 	}
 	return c.JSON(http.StatusCreated, out)
 }

@@ -80,8 +80,8 @@ func (h *Evaluations) Scope(c echo.Context, write bool) (int, string, error) {
 // ValidateAdjustment checks an evaluation adjustment as POST
 // /evaluations/{year}/adjustments does and returns its points in
 // hundredths and the trimmed reason.
-func ValidateAdjustment(commissionerID string, points *float64, reason string) (int64, string, error) {
-	d := adjustmentDTO{CommissionerID: commissionerID, Points: points, Reason: reason}
+func ValidateAdjustment(id, commissionerID string, points *float64, reason string) (int64, string, error) {
+	d := adjustmentDTO{ID: id, CommissionerID: commissionerID, Points: points, Reason: reason}
 	centi, err := d.validate()
 	return centi, d.Reason, err
 }

@@ -160,10 +160,46 @@ func (db *DB) EvaluationDetails(ctx context.Context, year int, region string, id
 // AdjustEvaluation adds points (in hundredths, may be negative) with a
 // reason to a commissioner's line of year's evaluation of region. No run
 // is 404, a locked year 409, a commissioner not in the run 422.
-func (db *DB) AdjustEvaluation(ctx context.Context, by Attribution, year int, region, commissionerID string, pts int64, reason string) (*EvaluationAdjustment, error) {
-	adj := &EvaluationAdjustment{ID: NewID(), Year: year, RegionCode: region, CommissionerID: commissionerID,
+//
+// id is the client's id for the adjustment (empty: the server makes one).
+// The same id again with the same content answers the stored adjustment
+// and created false, also after the lock, so that a retried request never
+// adds the points twice; with other content it is 409.
+func (db *DB) AdjustEvaluation(ctx context.Context, by Attribution, id string, year int, region, commissionerID string, pts int64, reason string) (adj *EvaluationAdjustment, created bool, err error) {
+	if id == "" {
+		id = NewID()
+	}
+	// Two retries of one adjustment racing each other both find no row;
+	// the second insert then fails on the primary key and its second
+	// attempt finds the first's row.
+	for attempt := 0; ; attempt++ {
+		adj, created, err = db.adjustOnce(ctx, by, id, year, region, commissionerID, pts, reason)
+		if attempt == 0 && IsDuplicate(err) {
+			continue
+		}
+		return adj, created, err
+	}
+}
+
+func (db *DB) adjustOnce(ctx context.Context, by Attribution, id string, year int, region, commissionerID string, pts int64, reason string) (*EvaluationAdjustment, bool, error) {
+	adj := &EvaluationAdjustment{ID: id, Year: year, RegionCode: region, CommissionerID: commissionerID,
 		Centi: pts, Points: float64(pts) / 100, Reason: reason, ActorID: by.Actor.UserID, CreatedAt: Now()}
+	created := false
 	err := db.Tx(ctx, func(tx *gorm.DB) error {
+		created = false
+		var old EvaluationAdjustment
+		err := tx.Where("id = ?", id).Take(&old).Error
+		switch {
+		case err == nil:
+			if old.Year != year || old.RegionCode != region || old.CommissionerID != commissionerID || old.Centi != pts || old.Reason != reason {
+				return apierr.Conflict("同一 id 的调整内容不同", "an adjustment with this id and other content exists")
+			}
+			old.Points = float64(old.Centi) / 100
+			*adj = old
+			return nil
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return fmt.Errorf("find adjustment %s: %w", id, err)
+		}
 		run, err := db.evaluationRun(tx, year, region, true)
 		switch {
 		case err != nil:
@@ -183,12 +219,13 @@ func (db *DB) AdjustEvaluation(ctx context.Context, by Attribution, year int, re
 		if err := tx.Create(adj).Error; err != nil {
 			return fmt.Errorf("store adjustment: %w", err)
 		}
+		created = true
 		return writeAudit(tx, by, TypeEvaluationAdjustment, adj.ID, ActionCreate, region, nil, adj)
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return adj, nil
+	return adj, created, nil
 }
 
 // ScorecardRegion returns the region of the deepest evaluation of year

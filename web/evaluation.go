@@ -27,6 +27,9 @@ type evaluationData struct {
 	Points    string  // the refused adjustment, shown again
 	Reason    string  //
 	Chosen    string  //
+	// AdjustmentID is the adjustment form's id: a form sent twice (a
+	// double click, a resent page) adds its points once.
+	AdjustmentID string
 	Share     float64 // the share cap, 0–1
 }
 
@@ -81,6 +84,10 @@ func (w *Console) evaluationPage(c echo.Context, v *view, status int, refused er
 		}
 		status = e.Status
 		d.Points, d.Reason, d.Chosen = c.FormValue("points"), c.FormValue("reason"), c.FormValue("commissioner_id")
+		d.AdjustmentID = handlers.NormalizeID(c.FormValue("id"))
+	}
+	if d.AdjustmentID == "" {
+		d.AdjustmentID = models.NewID()
 	}
 	return w.render(c, status, "evaluation", v.with(d))
 }
@@ -117,9 +124,10 @@ func (w *Console) adjustEvaluation(c echo.Context, v *view) error {
 			return w.evaluationPage(c, v, 0, apierr.Invalid("points", "调整分值须为数字", "points must be a number"))
 		}
 	}
-	centi, reason, err := handlers.ValidateAdjustment(c.FormValue("commissioner_id"), points, c.FormValue("reason"))
+	id := handlers.NormalizeID(c.FormValue("id"))
+	centi, reason, err := handlers.ValidateAdjustment(id, c.FormValue("commissioner_id"), points, c.FormValue("reason"))
 	if err == nil {
-		_, err = w.d.DB.AdjustEvaluation(c.Request().Context(), w.attribution(c, v), year, code, c.FormValue("commissioner_id"), centi, reason)
+		_, _, err = w.d.DB.AdjustEvaluation(c.Request().Context(), w.attribution(c, v), id, year, code, c.FormValue("commissioner_id"), centi, reason)
 	}
 	if err != nil {
 		return w.evaluationPage(c, v, 0, err)

@@ -3,11 +3,14 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/tepai/tepai/internal/testenv"
 )
+
+var adjustmentID = regexp.MustCompile(`<input type="hidden" name="id" value="([0-9a-f-]{36})">`)
 
 // apiScores reads the ranked list of the county's 2025 evaluation from the
 // API: score by commissioner id, and whether it is locked.
@@ -74,13 +77,24 @@ func TestEvaluationRunAdjustLock(t *testing.T) {
 		if _, _, adjs := apiScores(t, env, f.bureau.Token); adjs[a] != 0 {
 			t.Fatal("a refused adjustment was stored")
 		}
-		r = c.post(page, "/evaluations/2025/adjustments?region=330824", url.Values{"commissioner_id": {a}, "points": {"5"}, "reason": {"带动茶农增收成效突出"}})
-		if r.Status != http.StatusOK {
-			t.Fatalf("adjust: %d", r.Status)
+		// The form carries its own id: sent twice (a double click, a page
+		// sent again), it adds the points once.
+		m := adjustmentID.FindStringSubmatch(c.get(page).Body)
+		if m == nil {
+			t.Fatal("the adjustment form has no id")
+		}
+		for range 2 {
+			r = c.post(page, "/evaluations/2025/adjustments?region=330824", url.Values{"id": {m[1]}, "commissioner_id": {a}, "points": {"5"}, "reason": {"带动茶农增收成效突出"}})
+			if r.Status != http.StatusOK {
+				t.Fatalf("adjust: %d", r.Status)
+			}
 		}
 		after, _, adjs := apiScores(t, env, f.bureau.Token)
 		if after[a] != before[a]+5 || adjs[a] != 1 {
 			t.Errorf("A's score %v after +5 on %v (%d adjustments)", after[a], before[a], adjs[a])
+		}
+		if n := adjustmentID.FindStringSubmatch(c.get(page).Body); n == nil || n[1] == m[1] {
+			t.Errorf("the form after an adjustment has id %v, want a new one (was %s)", n, m[1])
 		}
 
 		if r := c.post(page, "/evaluations/2025/lock?region=330824", nil); r.Status != http.StatusUnprocessableEntity {
