@@ -69,12 +69,25 @@ func (h *Assignments) Check(c echo.Context, a *models.Assignment) error {
 	return nil
 }
 
-// Assign checks an assignment and stores it with its audit entry.
+// Assign checks an assignment and stores it with its change.
 func (h *Assignments) Assign(c echo.Context, a *models.Assignment) error {
 	if err := h.Check(c, a); err != nil {
 		return err
 	}
 	return h.d.DB.CreateAssignment(c.Request().Context(), Caller(c), RequestID(c), a)
+}
+
+// AssignAll checks every assignment of as and stores them all in one
+// transaction, or none when one is refused.
+func (h *Assignments) AssignAll(c echo.Context, as []models.Assignment) error {
+	ptrs := make([]*models.Assignment, len(as))
+	for i := range as {
+		if err := h.Check(c, &as[i]); err != nil {
+			return err
+		}
+		ptrs[i] = &as[i]
+	}
+	return h.d.DB.CreateAssignments(c.Request().Context(), Caller(c), RequestID(c), ptrs)
 }
 
 func (h *Assignments) validate(c echo.Context, in assignmentRequest) error {

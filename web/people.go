@@ -128,8 +128,8 @@ func (w *Console) bulkForm(c echo.Context, d *peopleData) error {
 }
 
 // assignVillages assigns one commissioner or team to every village ticked
-// on the form, each checked as POST /assignments checks it; when any is
-// refused, none is stored.
+// on the form, each checked as POST /assignments checks it, in one
+// transaction: when any is refused, none is stored.
 func (w *Console) assignVillages(c echo.Context, v *view) error {
 	assignee := c.FormValue("assignee")
 	kind, id, _ := strings.Cut(assignee, ":")
@@ -145,14 +145,9 @@ func (w *Console) assignVillages(c echo.Context, v *view) error {
 		} else {
 			as[i].CommissionerID = id
 		}
-		if err := w.assignments.Check(c, &as[i]); err != nil {
-			return w.refusedAssignment(c, v, err)
-		}
 	}
-	for i := range as {
-		if err := w.assignments.Assign(c, &as[i]); err != nil {
-			return w.refusedAssignment(c, v, err)
-		}
+	if err := w.assignments.AssignAll(c, as); err != nil {
+		return w.refusedAssignment(c, v, err)
 	}
 	q := url.Values{"region": {c.QueryParam("region")}, "township": {c.QueryParam("township")}, "done": {strconv.Itoa(len(as))}}
 	return c.Redirect(http.StatusSeeOther, "/people?"+q.Encode())

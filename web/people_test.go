@@ -50,6 +50,17 @@ func TestAssignTownship(t *testing.T) {
 		if n := assigned(); n != 10 {
 			t.Errorf("assigned villages of 长虹乡 in 2026: %v, want 10", n)
 		}
+		// The same form sent again (a double click, a page sent again) is
+		// refused whole: A holds those villages already.
+		var before, after int64
+		env.DB().Table("assignments").Count(&before)
+		if r := c.post(page, action, form); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "已有相同的联系") {
+			t.Errorf("the same form again: %d", r.Status)
+		}
+		env.DB().Table("assignments").Count(&after)
+		if after != before {
+			t.Errorf("the same form again stored %d more assignments", after-before)
+		}
 		tw := newClient(t, env)
 		tw.signIn(f.township.User.Phone, f.township.Password)
 		if r := tw.post("/people?region="+zhongcun, "/people/assignments?region="+zhongcun, form); r.Status != http.StatusForbidden {
