@@ -22,6 +22,7 @@ func New(d handlers.Deps, reg *prometheus.Registry) *echo.Echo {
 	e.HTTPErrorHandler = errorHandler(d.Log, d.DB)
 	e.IPExtractor = echo.ExtractIPDirect()
 
+	e.Pre(dropForeignRequestIDs)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		RequestIDHandler: func(c echo.Context, id string) {
 			handlers.SetLogger(c, d.Log.With("request_id", id))
@@ -62,4 +63,33 @@ func bodyLimit(max int64) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// dropForeignRequestIDs removes a client's X-Request-Id that is not 1–64
+// characters of letters, digits and ._:- so that a new one is made: the id
+// goes into logs, the audit trail and push receipts (64 characters), where
+// a longer one would fail the write and control or bidirectional
+// characters would disguise it.
+func dropForeignRequestIDs(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header
+		if id := h.Get(echo.HeaderXRequestID); id != "" && !wellFormedRequestID(id) {
+			h.Del(echo.HeaderXRequestID)
+		}
+		return next(c)
+	}
+}
+
+func wellFormedRequestID(id string) bool {
+	if len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch b := id[i]; {
+		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', b == '.', b == '_', b == ':', b == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
