@@ -3,12 +3,12 @@ package handlers
 import (
 	"math"
 	"net/http"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/internal/textcheck"
 	"github.com/tepai/tepai/models"
 )
 
@@ -84,11 +84,17 @@ func (d *adjustmentDTO) validate() (int64, error) {
 	default:
 		centi = int64(math.Round(*p * 100))
 	}
-	d.Reason = strings.TrimSpace(d.Reason)
-	if d.Reason == "" {
+	reason, problem := textcheck.Block(d.Reason)
+	d.Reason = reason
+	switch {
+	case problem == textcheck.ProblemInvalid:
+		f.Add("reason", "调整理由含有无效字符", "reason contains invalid characters")
+	case d.Reason == "":
 		f.Add("reason", "须填写调整理由", "reason is required")
-	} else if utf8.RuneCountInString(d.Reason) > 500 {
+	case utf8.RuneCountInString(d.Reason) > 500:
 		f.Add("reason", "调整理由不超过 500 字", "reason is at most 500 characters")
+	case problem == textcheck.ProblemControl:
+		f.Add("reason", "调整理由含有控制字符或改变文字方向的字符", "reason contains control or bidirectional override characters")
 	}
 	return centi, f.Err()
 }

@@ -48,3 +48,35 @@ func TestForeignRequestIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestInvisibleCharactersInReasonAndDevice: an adjustment's reason and a
+// push's device_id refuse control and bidirectional override characters,
+// as names and notes do, and store nothing.
+func TestInvisibleCharactersInReasonAndDevice(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
+		w := newWorld(t, env)
+		mustStatus(t, env.Do("POST", "/api/v1/evaluations/2024/runs?region="+county, w.bureau.Token, nil), http.StatusCreated, "run")
+		res := env.Do("POST", "/api/v1/evaluations/2024/adjustments?region="+county, w.bureau.Token,
+			map[string]any{"commissioner_id": w.owner.Commissioner.ID, "points": 1, "reason": "成效\u202e突出\u0007"})
+		if got := detailFields(res); res.Status != http.StatusUnprocessableEntity || len(got) != 1 || got[0] != "reason" {
+			t.Errorf("reason with a bidi override and a bell: %d %s", res.Status, res.Body)
+		}
+		res = env.Do("POST", "/api/v1/evaluations/2024/adjustments?region="+county, w.bureau.Token,
+			map[string]any{"commissioner_id": w.owner.Commissioner.ID, "points": 1, "reason": "第一行\n第二行"})
+		mustStatus(t, res, http.StatusCreated, "a reason of two lines")
+		var n int64
+		env.DB().Model(&models.EvaluationAdjustment{}).Count(&n)
+		if n != 1 {
+			t.Errorf("%d adjustments stored, want the two-line one", n)
+		}
+		res = env.Do("POST", "/api/v1/sync/push", w.owner.Token, map[string]any{"device_id": "\u202e\u0001dev", "changes": []any{}})
+		if res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "device_id") {
+			t.Errorf("device_id with control characters: %d %s", res.Status, res.Body)
+		}
+		var pushes int64
+		env.DB().Model(&models.SyncPush{}).Count(&pushes)
+		if pushes != 0 {
+			t.Errorf("%d push receipts stored, want 0", pushes)
+		}
+	})
+}

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/internal/bounds"
+	"github.com/tepai/tepai/internal/textcheck"
 	"github.com/tepai/tepai/models"
 )
 
@@ -115,10 +115,13 @@ func decodePush(c echo.Context) (*pushEnvelope, *time.Time, error) {
 // checkEnvelope requires a device id and an array of at most
 // MaxPushChanges objects.
 func checkEnvelope(env *pushEnvelope) error {
-	env.DeviceID = strings.TrimSpace(env.DeviceID)
+	id, problem := textcheck.Line(env.DeviceID)
+	env.DeviceID = id
 	switch {
 	case env.DeviceID == "" || len(env.DeviceID) > 100:
 		return apierr.BadRequest("device_id 须为 1 到 100 个字符", "device_id must be 1 to 100 characters")
+	case problem != textcheck.ProblemNone:
+		return apierr.BadRequest("device_id 含有无效、控制或不可见的格式字符", "device_id contains invalid, control or invisible format characters")
 	case env.Changes == nil:
 		return apierr.BadRequest("缺少 changes 数组", "changes must be an array")
 	case len(env.Changes) > MaxPushChanges:
