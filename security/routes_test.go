@@ -120,7 +120,8 @@ var peopleRules = map[string]rule{
 	"GET /api/v1/teams": {kind: kindList, want: gridEveryone, target: "team", filtered: true,
 		build: at("/api/v1/teams?limit=500&region={township}")},
 	"POST /api/v1/assignments": {kind: kindWrite, want: peopleWrite(201, 422), build: with("/api/v1/assignments", func(w *world, s int) any {
-		return map[string]any{"commissioner_id": w.sides[s].ids["commissioner"], "village_code": w.sides[s].village2, "start_date": "2024-03-01"}
+		day := oneDay()
+		return map[string]any{"commissioner_id": w.sides[s].ids["commissioner"], "village_code": w.sides[s].village2, "start_date": day, "end_date": day}
 	})},
 	"GET /api/v1/assignments": {kind: kindList, want: gridEveryone, target: "assignment", filtered: true,
 		build: at("/api/v1/assignments?limit=500&region={township}")},
@@ -139,7 +140,7 @@ var peopleRules = map[string]rule{
 		return map[string]string{"current_password": "not-the-password", "new_password": "another-password-1"}
 	})},
 	"DELETE /api/v1/assignments/:id": {kind: kindWrite, want: peopleWrite(204, 404), build: func(w *world, s int, who string) call {
-		return call{path: "/api/v1/assignments/" + w.assign(s, w.sides[s].village2)}
+		return call{path: "/api/v1/assignments/" + w.assignOneDay(s, w.sides[s].village2)}
 	}},
 }
 

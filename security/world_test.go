@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tepai/tepai/internal/testenv"
 )
@@ -128,6 +129,22 @@ func (w *world) assign(i int, village string) string {
 	w.t.Helper()
 	body := map[string]any{"commissioner_id": w.sides[i].owner.Commissioner.ID, "village_code": village, "start_date": "2024-01-01"}
 	return w.must(http.StatusCreated, "POST", "/api/v1/assignments", body)["id"].(string)
+}
+
+// assignOneDay assigns side i's commissioner to a village for one day of
+// the 2010s no other assignment of the run holds, so that an assignee may
+// be given the same village again and again (a commissioner holds a
+// village once at any time).
+func (w *world) assignOneDay(i int, village string) string {
+	w.t.Helper()
+	day := oneDay()
+	body := map[string]any{"commissioner_id": w.sides[i].owner.Commissioner.ID, "village_code": village, "start_date": day, "end_date": day}
+	return w.must(http.StatusCreated, "POST", "/api/v1/assignments", body)["id"].(string)
+}
+
+// oneDay is a day of the 2010s that no earlier call returned.
+func oneDay() string {
+	return time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(next())).Format(time.DateOnly)
 }
 
 // team makes a team of side i's commissioner in its township.

@@ -20,17 +20,17 @@ type evaluationData struct {
 	Region    *models.Region
 	Rubric    *models.RubricInfo
 	Standings *models.Standings
-	Excellent int     // lines graded 优秀
-	CapCount  int     // the most 优秀 the share cap allows, -1 without a cap
-	Manage    bool    // the caller may run, adjust and lock
-	Alert     string  // why the last form was refused
-	Points    string  // the refused adjustment, shown again
-	Reason    string  //
-	Chosen    string  //
+	Excellent int    // lines graded 优秀
+	CapCount  int    // the most 优秀 the share cap allows, -1 without a cap
+	Manage    bool   // the caller may run, adjust and lock
+	Alert     string // why the last form was refused
+	Points    string // the refused adjustment, shown again
+	Reason    string //
+	Chosen    string //
 	// AdjustmentID is the adjustment form's id: a form sent twice (a
 	// double click, a resent page) adds its points once.
 	AdjustmentID string
-	Share     float64 // the share cap, 0–1
+	Share        float64 // the share cap, 0–1
 }
 
 // evaluation shows GET /evaluations/{year}: the rubric and the ranked
