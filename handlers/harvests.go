@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tepai/tepai/internal/textcheck"
 	"github.com/tepai/tepai/models"
 )
 
@@ -38,10 +39,14 @@ type harvestDTO struct {
 func (d *harvestDTO) ident() *string     { return &d.ID }
 func (d *harvestDTO) parentRef() *string { return &d.PlotID }
 
-// check validates a harvest: a season the plot has no other harvest for, a
+// check validates a harvest: a season the plot has no other harvest for
+// (compared as textcheck.Key), a
 // date not before the plot was established, bounded yields, price and
 // costs, and a price wherever there is a yield to value.
 func (d *harvestDTO) check(ck *checker) {
+	// The season is a key (one harvest per plot and season): spellings a
+	// person reads as the same season are stored as one.
+	d.Season = textcheck.Key(d.Season)
 	ck.text("season", d.Season, 20, true)
 	ck.date("harvested_on", d.HarvestedOn, true, true)
 	if plot, ok := ck.parent.(*models.Plot); ok && !ck.fields.Has("harvested_on") &&

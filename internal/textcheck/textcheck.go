@@ -69,6 +69,21 @@ func Block(s string) (string, Problem) {
 	return s, ProblemNone
 }
 
+// Key returns the form of a short label that names one thing, such as a
+// harvest's season, in which labels a person reads as the same are equal:
+// compatibility normal form (full-width digits and letters become ASCII),
+// without white space, in lower case. "２０２４ 春" and "2024春" are one key.
+func Key(s string) string {
+	s = norm.NFKC.String(s)
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+	return s
+}
+
 // lineRefuses holds for the characters a one-line text may not hold.
 func lineRefuses(r rune) bool {
 	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp)

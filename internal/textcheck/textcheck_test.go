@@ -48,3 +48,20 @@ func TestBlock(t *testing.T) {
 		}
 	}
 }
+
+func TestKey(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"2024春", "2024春"},
+		{"２０２４春", "2024春"},            // full-width digits
+		{"2024 春", "2024春"},           // a space
+		{"2024\u3000春", "2024春"},      // an ideographic space
+		{" 2024\t春季 ", "2024春季"},      // tabs and ends
+		{"2024 Spring", "2024spring"}, // case
+		{"Ｅａｒｌｙ", "early"},            // full-width letters
+		{"早稻", "早稻"},
+	} {
+		if got := Key(c.in); got != c.want {
+			t.Errorf("Key(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
