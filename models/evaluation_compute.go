@@ -91,7 +91,7 @@ func (db *DB) indicatorValues(ctx context.Context, s evalScope) (values, error) 
 	}{
 		{"visits", "visit_days", q(sqlEvalVisits), s.args(s.from, s.to)},
 		{"trainings", "trainees", q(sqlEvalTrainings), s.args(s.from, s.to)},
-		{"plots", "plot_area_mu", q(sqlEvalPlots), s.args(s.from, s.to)},
+		{"plots", "plot_area_mu", q(sqlEvalPlots), s.args(s.from, s.to, s.fromT, s.toT)},
 		{"demands_resolved", "", q(sqlEvalDemands), s.args(s.fromT, s.toT)},
 		{"income_increase_fen", "", q(sqlEvalHouseholds), s.args(s.year, s.year)},
 		{"income_increase_fen", "", fmt.Sprintf(sqlEvalHarvests, s.plotIncreaseSQL(), s.scopeSQL), s.args(s.from, s.to)},
@@ -149,7 +149,7 @@ func (db *DB) villageRates(ctx context.Context, s evalScope, out values) error {
 
 // technologiesSQL counts the distinct technologies and varieties (as
 // (kind, name) pairs) named in the commissioner's visits and trainings of
-// the year and its plots established in the year.
+// the year and its plots of the year (plotInYear).
 func (s evalScope) technologiesSQL() string {
 	parts := []string{
 		s.jsonNames("T", "visits v", "v.technologies", "v.deleted_at IS NULL AND v.visit_date >= ? AND v.visit_date <= ?"),
@@ -164,8 +164,11 @@ func (s evalScope) technologiesSQL() string {
 
 func (s evalScope) technologiesArgs() []any {
 	var args []any
-	for range 5 {
+	for range 3 {
 		args = append(args, s.args(s.from, s.to)...)
+	}
+	for range 2 {
+		args = append(args, s.args(s.from, s.to, s.fromT, s.toT)...)
 	}
 	return args
 }

@@ -17,10 +17,16 @@ FROM commissioners c JOIN trainings t ON t.commissioner_id = c.id
 WHERE %s AND t.deleted_at IS NULL AND t.held_date >= ? AND t.held_date <= ?
 GROUP BY c.id`
 
-// sqlEvalPlots: a = plots established in the year, b = their area in mu.
-const sqlEvalPlots = `SELECT c.id AS cid, COUNT(*) AS a, COALESCE(SUM(p.area_mu), 0) AS b
+// plotInYear holds for a plot of the year, on the day the statistics count
+// it (plotDay): its established_on, or without one the day it was stored;
+// args: first and last date, then the year's UTC bounds [from, to).
+const plotInYear = `p.village_code <> '' AND (p.established_on >= ? AND p.established_on <= ?
+  OR p.established_on = '' AND p.created_at >= ? AND p.created_at < ?)`
+
+// sqlEvalPlots: a = plots of the year (plotInYear), b = their area in mu.
+var sqlEvalPlots = `SELECT c.id AS cid, COUNT(*) AS a, COALESCE(SUM(p.area_mu), 0) AS b
 FROM commissioners c JOIN plots p ON p.commissioner_id = c.id
-WHERE %s AND p.deleted_at IS NULL AND p.established_on >= ? AND p.established_on <= ?
+WHERE %s AND p.deleted_at IS NULL AND ` + plotInYear + `
 GROUP BY c.id`
 
 // sqlEvalDemands: a = demands the commissioner claimed that were resolved
@@ -51,10 +57,10 @@ WHERE %s AND hv.deleted_at IS NULL AND p.deleted_at IS NULL AND hv.harvested_on 
 GROUP BY c.id`
 
 // sqlEvalPlotNames selects (cid, kind, name) for a plot's technology or
-// variety; %s: kind, column, scope, column; args: first and last date.
-const sqlEvalPlotNames = `SELECT c.id AS cid, '%s' AS kind, %s AS name
+// variety; %s: kind, column, scope, column; args as plotInYear's.
+var sqlEvalPlotNames = `SELECT c.id AS cid, '%s' AS kind, %s AS name
 FROM commissioners c JOIN plots p ON p.commissioner_id = c.id
-WHERE %s AND p.deleted_at IS NULL AND %s <> '' AND p.established_on >= ? AND p.established_on <= ?`
+WHERE %s AND p.deleted_at IS NULL AND %s <> '' AND ` + plotInYear
 
 // sqlEvalVillages: a = distinct villages assigned (directly or through a
 // team) by an assignment active at some time in the year, b = how many of
