@@ -100,8 +100,10 @@ func (ck *checker) region(field, code string, levels []string, date string) {
 
 // mayWrite reports whether the caller may put a record in region code on
 // date: admins anywhere, bureau and township users inside their region,
-// commissioners inside their home region or where a village assigned to
-// them (directly or through a team) on that date lies.
+// commissioners inside their home region, or in a village assigned to them
+// (directly or through a team) on that date or its township. An
+// assignment reaches no higher: one assigned village does not make a
+// commissioner a recorder of its county's, city's or province's projects.
 func (ck *checker) mayWrite(code, date string) bool {
 	p := ck.p
 	switch {
@@ -114,6 +116,9 @@ func (ck *checker) mayWrite(code, date string) bool {
 	}
 	if home := ck.homeRegion(); home != "" && strings.HasPrefix(code, home) {
 		return true
+	}
+	if l := models.LevelOf(code); l != models.LevelTownship && l != models.LevelVillage {
+		return false
 	}
 	if date == "" {
 		date = ck.today()
