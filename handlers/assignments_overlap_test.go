@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tepai/tepai/internal/testenv"
@@ -56,26 +55,10 @@ func TestAssignmentsDoNotOverlap(t *testing.T) {
 
 		// Eight identical requests at once for a third commissioner.
 		c3 := env.NewUser("commissioner", kaihua).Commissioner.ID
-		statuses := make([]int, 8)
-		var wg sync.WaitGroup
-		for i := range statuses {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				statuses[i] = env.Do("POST", p, bureau, period("commissioner_id", c3, "2025-01-01", "")).Status
-			}()
-		}
-		wg.Wait()
-		created := 0
-		for _, s := range statuses {
-			switch s {
-			case http.StatusCreated:
-				created++
-			case http.StatusUnprocessableEntity:
-			default:
-				t.Errorf("concurrent assignment: %d", s)
-			}
-		}
+		statuses := race(8, func(int) int {
+			return env.Do("POST", p, bureau, period("commissioner_id", c3, "2025-01-01", "")).Status
+		})
+		created := createdAmong(t, statuses, http.StatusUnprocessableEntity)
 		// Live: c1's 2024 and 2025-06 ones, c2's, c3's one.
 		var live, c3rows, c3changes int64
 		env.DB().Table("assignments").Where("deleted_at IS NULL").Count(&live)
@@ -85,4 +68,21 @@ func TestAssignmentsDoNotOverlap(t *testing.T) {
 			t.Errorf("%d created at once (%v), %d rows and %d changes of c3, %d live; want 1, 1, 1, 4", created, statuses, c3rows, c3changes, live)
 		}
 	})
+}
+
+// createdAmong counts the 201s among the statuses of racing requests and
+// fails on any status that is neither 201 nor other.
+func createdAmong(t *testing.T, statuses []int, other int) int {
+	t.Helper()
+	created := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusCreated:
+			created++
+		case other:
+		default:
+			t.Errorf("racing request: %d", s)
+		}
+	}
+	return created
 }

@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tepai/tepai/internal/testenv"
@@ -38,26 +37,10 @@ func TestAdjustmentRetriesAddOnce(t *testing.T) {
 
 		// Eight retries of a second adjustment at once: one stores it.
 		second := models.NewID()
-		statuses := make([]int, 8)
-		var wg sync.WaitGroup
-		for i := range statuses {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				statuses[i] = env.Do("POST", path, bureau, map[string]any{"id": second, "commissioner_id": comm.Commissioner.ID, "points": 1, "reason": "表彰"}).Status
-			}()
-		}
-		wg.Wait()
-		created := 0
-		for _, s := range statuses {
-			switch s {
-			case http.StatusCreated:
-				created++
-			case http.StatusOK:
-			default:
-				t.Errorf("concurrent retry: %d", s)
-			}
-		}
+		statuses := race(8, func(int) int {
+			return env.Do("POST", path, bureau, map[string]any{"id": second, "commissioner_id": comm.Commissioner.ID, "points": 1, "reason": "表彰"}).Status
+		})
+		created := createdAmong(t, statuses, http.StatusOK)
 		if created != 1 {
 			t.Errorf("concurrent retries: %d created, want 1 (%v)", created, statuses)
 		}
