@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/models"
 )
 
 // Sync serves the offline phones: push of queued changes and pull of the
@@ -48,30 +51,58 @@ type PullResponse struct {
 
 const cursorPrefix = "c1:"
 
+// syncCursor is a position in the change log: the seq of the last change
+// the phone holds, and the mark of that change (changeMark), by which a
+// pull tells that the log it was handed out from is the log it reads now.
+// A database restored from a backup has lost the changes after the backup,
+// and hands their seqs out again to other changes: a phone that pulled
+// past the backup point would otherwise skip those. Cursors handed out
+// before marks existed have none and are taken as they are.
+type syncCursor struct {
+	Seq  int64
+	Mark string
+}
+
+// changeMark fingerprints the change at a seq: its record, operation and
+// second. Another change given the same seq after a restore differs in
+// one of them.
+func changeMark(r *models.ChangeRow) string {
+	sum := sha256.Sum256([]byte(r.RecordType + "\x00" + r.RecordID + "\x00" + r.Op + "\x00" + strconv.FormatInt(r.At.Unix(), 10)))
+	return hex.EncodeToString(sum[:6])
+}
+
 // encodeSyncCursor makes the opaque cursor of a change-log position.
-func encodeSyncCursor(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatInt(seq, 10)))
+func encodeSyncCursor(c syncCursor) string {
+	s := cursorPrefix + strconv.FormatInt(c.Seq, 10)
+	if c.Mark != "" {
+		s += "." + c.Mark
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
 // decodeSyncCursor reads a cursor; empty is the start of the log.
-func decodeSyncCursor(s string) (int64, error) {
+func decodeSyncCursor(s string) (syncCursor, error) {
 	if s == "" {
-		return 0, nil
+		return syncCursor{}, nil
 	}
 	bad := apierr.BadRequest("cursor 无效", "invalid cursor")
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return 0, bad
+		return syncCursor{}, bad
 	}
 	rest, ok := strings.CutPrefix(string(b), cursorPrefix)
 	if !ok {
-		return 0, bad
+		return syncCursor{}, bad
 	}
-	n, err := strconv.ParseInt(rest, 10, 64)
-	if err != nil || n < 0 {
-		return 0, bad
+	seq, mark, _ := strings.Cut(rest, ".")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if err != nil || n < 0 || len(mark) > 32 {
+		return syncCursor{}, bad
 	}
-	return n, nil
+	if _, err := hex.DecodeString(mark); err != nil {
+		return syncCursor{}, bad
+	}
+	return syncCursor{Seq: n, Mark: mark}, nil
 }
 
 // pullLimit reads ?limit= for pull: default 100, at most 500.

@@ -12,7 +12,12 @@ import (
 // Pull answers GET /sync/pull: what the caller may see that changed after
 // the cursor, up to the change log's watermark. Seqs are handed out in
 // commit order, so a change committed later always lands above the
-// cursor and is never skipped (see models/synclog.go).
+// cursor and is never skipped (see models/synclog.go). A cursor the log
+// does not hold (a seq beyond its head, or another change at its seq: the
+// database was restored from a backup taken before the phone's last pull)
+// starts the phone's pull again from the beginning, so that nothing the
+// restored log hands out under the old seqs is skipped; the phone keeps
+// the newest version of each record it is sent again.
 func (h *Sync) Pull(c echo.Context) error {
 	ctx := c.Request().Context()
 	limit, err := pullLimit(c)
@@ -31,22 +36,62 @@ func (h *Sync) Pull(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	resp := PullResponse{Changes: []SyncChange{}, NextCursor: encodeSyncCursor(max(after, upto))}
-	if after >= upto {
+	if after, err = h.held(ctx, after, upto); err != nil {
+		return err
+	}
+	resp := PullResponse{Changes: []SyncChange{}, NextCursor: encodeSyncCursor(after)}
+	if after.Seq >= upto {
 		return c.JSON(http.StatusOK, resp)
 	}
-	rows, err := h.d.DB.ChangesIn(ctx, scope, after, upto, limit+1)
+	rows, err := h.d.DB.ChangesIn(ctx, scope, after.Seq, upto, limit+1)
 	if err != nil {
 		return err
 	}
 	if len(rows) > limit {
 		rows = rows[:limit]
-		resp.NextCursor, resp.HasMore = encodeSyncCursor(rows[limit-1].Seq), true
+		last := &rows[limit-1]
+		resp.NextCursor, resp.HasMore = encodeSyncCursor(syncCursor{Seq: last.Seq, Mark: changeMark(last)}), true
+	} else if resp.NextCursor, err = h.cursorAt(ctx, upto); err != nil {
+		return err
 	}
 	if resp.Changes, err = h.bodies(c, scope, latestPerRecord(rows)); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// held returns the cursor when the change log holds it, else the start of
+// the log: a seq beyond the head, or a mark that is not the one of the
+// change at its seq.
+func (h *Sync) held(ctx context.Context, cur syncCursor, upto int64) (syncCursor, error) {
+	switch {
+	case cur.Seq == 0:
+		return cur, nil
+	case cur.Seq > upto:
+		return syncCursor{}, nil
+	case cur.Mark == "":
+		return cur, nil
+	}
+	row, err := h.d.DB.ChangeAt(ctx, cur.Seq)
+	if err != nil {
+		return cur, err
+	}
+	if row == nil || changeMark(row) != cur.Mark {
+		return syncCursor{}, nil
+	}
+	return cur, nil
+}
+
+// cursorAt is the cursor of seq, with the mark of the change there.
+func (h *Sync) cursorAt(ctx context.Context, seq int64) (string, error) {
+	if seq == 0 {
+		return encodeSyncCursor(syncCursor{}), nil
+	}
+	row, err := h.d.DB.ChangeAt(ctx, seq)
+	if err != nil || row == nil {
+		return encodeSyncCursor(syncCursor{Seq: seq}), err
+	}
+	return encodeSyncCursor(syncCursor{Seq: seq, Mark: changeMark(row)}), nil
 }
 
 // latestPerRecord keeps the last change of each record, in seq order.

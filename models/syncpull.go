@@ -90,3 +90,15 @@ func mergeSeq(a, b []ChangeRow, limit int) []ChangeRow {
 	}
 	return out
 }
+
+// ChangeAt returns the change-log row with seq, nil when there is none.
+func (db *DB) ChangeAt(ctx context.Context, seq int64) (*ChangeRow, error) {
+	var rows []ChangeRow
+	if err := db.WithContext(ctx).Where("seq = ?", seq).Limit(1).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read change %d: %w", seq, err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return &rows[0], nil
+}
