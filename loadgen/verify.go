@@ -28,14 +28,36 @@ type Verification struct {
 	BytesBad         int `json:"photo_bytes_bad"`   // a photo row whose bytes are missing or differ
 	SyncSkipped      int `json:"sync_skipped"`      // acknowledged, never seen in the phone's pulls
 
+	// Partial is set when the server was restored from a backup taken
+	// while the phones were still writing: what they had acknowledged
+	// after it is absent, counted in NotInBackup and not as missing
+	// (nor as skipped by the pulls). Everything the server has must still
+	// be exact: stored once, with its version and its photos' bytes.
+	Partial     bool `json:"partial,omitempty"`
+	NotInBackup int  `json:"not_in_backup,omitempty"`
+
 	Problems []string `json:"problems,omitempty"` // the first few findings
 	OK       bool     `json:"ok"`
+
+	absent map[string]bool // ids counted in NotInBackup
 }
 
 func (v *Verification) problem(format string, args ...any) {
 	if len(v.Problems) < 20 {
 		v.Problems = append(v.Problems, fmt.Sprintf(format, args...))
 	}
+}
+
+// notStored counts an acknowledged record or photo the server does not
+// have: missing, or (partial) not in the backup.
+func (v *Verification) notStored(id string, missing *int, format string, args ...any) {
+	if !v.Partial {
+		*missing++
+		v.problem(format, args...)
+		return
+	}
+	v.NotInBackup++
+	v.absent[id] = true
 }
 
 func (v *Verification) settle() {
@@ -46,6 +68,7 @@ func (v *Verification) settle() {
 // storedRecord is what the verification reads of a listed visit or training.
 type storedRecord struct {
 	ID            string `json:"id"`
+	Version       int    `json:"version"`
 	VillageCode   string `json:"village_code"`
 	RegionCode    string `json:"region_code"`
 	FarmersServed int    `json:"farmers_served"`
@@ -79,8 +102,10 @@ func (r *Runner) snapshot(ctx context.Context, admin *Client) (map[string]map[st
 
 // verify checks that every record and photo the phones hold is stored
 // exactly once, with its content, and reached the phone's sync pulls.
-func (r *Runner) verify(ctx context.Context, admin *Client) Verification {
-	var v Verification
+// partial is for a server restored from a backup taken during the run
+// (see Verification.Partial).
+func (r *Runner) verify(ctx context.Context, admin *Client, partial bool) Verification {
+	v := Verification{Partial: partial, absent: map[string]bool{}}
 	if tok, err := admin.Login(ctx, r.cfg.AdminPhone, r.cfg.AdminPassword); err == nil {
 		admin.SetToken(tok)
 	}
@@ -139,14 +164,16 @@ func (r *Runner) checkRecord(v *Verification, h *held, n int, got storedRecord) 
 	}
 	switch {
 	case n == 0 && h.Acked:
-		v.Missing++
-		v.problem("%s %s acknowledged but not stored", h.Type, h.ID)
+		v.notStored(h.ID, &v.Missing, "%s %s acknowledged but not stored", h.Type, h.ID)
 	case n > 1:
 		v.Duplicated++
 		v.problem("%s %s listed %d times", h.Type, h.ID, n)
 	case n == 1 && (got.VillageCode+got.RegionCode != h.Region || got.FarmersServed+got.Attendees != h.Count):
 		v.Mismatched++
 		v.problem("%s %s stored as %+v, sent region %s count %d", h.Type, h.ID, got, h.Region, h.Count)
+	case n == 1 && h.Acked && got.Version != h.Version:
+		v.Mismatched++
+		v.problem("%s %s stored at version %d, acknowledged at version %d", h.Type, h.ID, got.Version, h.Version)
 	}
 }
 
@@ -163,16 +190,17 @@ func (r *Runner) checkSync(ctx context.Context, v *Verification) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
+			v.SyncSkipped++
 			v.problem("final pull of %s: %v", p.id.Phone, err)
 		}
 		for _, h := range p.records {
-			if h.Acked && !p.seen[h.ID] {
+			if h.Acked && !p.seen[h.ID] && !v.absent[h.ID] {
 				v.SyncSkipped++
 				v.problem("%s %s acknowledged but never pulled by %s", h.Type, h.ID, p.id.Phone)
 			}
 		}
 		for _, ph := range p.photos {
-			if ph.Acked && !p.seen[ph.ID] {
+			if ph.Acked && !p.seen[ph.ID] && !v.absent[ph.ID] {
 				v.SyncSkipped++
 				v.problem("photo %s acknowledged but never pulled by %s", ph.ID, p.id.Phone)
 			}

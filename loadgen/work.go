@@ -30,6 +30,7 @@ type held struct {
 	Count    int    // farmers_served or attendees
 	Record   any
 	Acked    bool
+	Version  int    // the version the server acknowledged
 	Rejected string // the push result or status that refused it
 }
 
