@@ -139,22 +139,40 @@ func ReadLedger(path string) (*Ledger, error) {
 	return &l, nil
 }
 
-// VerifyConfig is where and as whom a ledger is verified.
+// VerifyConfig is where and as whom ledgers are verified.
 type VerifyConfig struct {
 	URLs          []string // base URLs of the replicas (loopback only)
 	AdminPhone    string   // an admin of the verified server
 	AdminPassword string
-	VerifyBytes   int  // photos whose bytes are downloaded and hashed; <0 is all
-	Partial       bool // the server was restored from a backup taken during the run
+	VerifyBytes   int // photos whose bytes are downloaded and hashed; <0 is all
 }
 
-// VerifyLedger checks the servers at cfg.URLs against l with the run's own
-// verification: every record the phones hold stored once with its
-// version, every photo listed once under its owner with its hash and
-// size, its bytes downloaded and hashed, and a full sync pull (from an
-// empty cursor) by each phone reaching every record and photo.
-func VerifyLedger(ctx context.Context, cfg VerifyConfig, l *Ledger) (Verification, error) {
+// LedgerCheck is a ledger to verify and how: Partial for a run that was
+// writing while the backup was taken, so that what it acknowledged after
+// may be absent (everything present must still be exact).
+type LedgerCheck struct {
+	Ledger  *Ledger
+	Partial bool
+}
+
+// VerifyLedgers checks the servers at cfg.URLs against the ledgers of one
+// or more runs (on one region) with the runs' own verification: every
+// record the phones hold stored once with its version, every photo listed
+// once under its owner with its hash and size, its bytes downloaded and
+// hashed, and a full sync pull (from an empty cursor) by each phone
+// reaching every record and photo. A record in the region that no phone
+// of the ledgers made, nor was there before the first run, is unexpected.
+func VerifyLedgers(ctx context.Context, cfg VerifyConfig, checks ...LedgerCheck) (Verification, error) {
 	var errs []error
+	if len(checks) == 0 {
+		errs = append(errs, errors.New("at least one ledger is needed"))
+	}
+	for _, c := range checks {
+		if c.Ledger == nil || c.Ledger.Region != checks[0].Ledger.Region {
+			errs = append(errs, errors.New("the ledgers are of different regions"))
+			break
+		}
+	}
 	if len(cfg.URLs) == 0 {
 		errs = append(errs, errors.New("at least one --url is needed"))
 	}
@@ -170,26 +188,10 @@ func VerifyLedger(ctx context.Context, cfg VerifyConfig, l *Ledger) (Verificatio
 		return Verification{}, err
 	}
 	rc := Defaults()
-	rc.URLs, rc.AdminPhone, rc.AdminPassword, rc.Region, rc.VerifyBytes = trimURLs(cfg.URLs), cfg.AdminPhone, cfg.AdminPassword, l.Region, cfg.VerifyBytes
+	rc.URLs, rc.AdminPhone, rc.AdminPassword, rc.Region, rc.VerifyBytes = trimURLs(cfg.URLs), cfg.AdminPhone, cfg.AdminPassword, checks[0].Ledger.Region, cfg.VerifyBytes
 	r := &Runner{cfg: rc, Stats: NewStats(), baseline: map[string]map[string]bool{}}
-	for typ, ids := range l.Baseline {
-		r.baseline[typ] = map[string]bool{}
-		for _, id := range ids {
-			r.baseline[typ][id] = true
-		}
-	}
-	for i, lp := range l.Phones {
-		id := Identity{Index: i, Phone: lp.Phone, Password: lp.Password, CommissionerID: lp.CommissionerID, Villages: lp.Villages}
-		p := &phone{id: id, cfg: &r.cfg, c: NewClient(rc.URLs, cleanTransport(), nil), run: r, seen: map[string]bool{}}
-		for _, rec := range lp.Records {
-			p.records = append(p.records, &held{Type: rec.Type, ID: rec.ID, Version: rec.Version, Region: rec.Region,
-				Count: rec.Count, Acked: rec.Acked, Rejected: rec.Rejected})
-		}
-		for _, ph := range lp.Photos {
-			p.photos = append(p.photos, &heldPhoto{ID: ph.ID, OwnerType: ph.OwnerType, OwnerID: ph.OwnerID,
-				SHA256: ph.SHA256, Size: ph.Size, Acked: ph.Acked, Failed: ph.Failed})
-		}
-		r.phones = append(r.phones, p)
+	for _, c := range checks {
+		r.addLedger(c.Ledger, c.Partial)
 	}
 	admin := NewClient(rc.URLs, cleanTransport(), nil)
 	tok, err := admin.Login(ctx, rc.AdminPhone, rc.AdminPassword)
@@ -198,5 +200,32 @@ func VerifyLedger(ctx context.Context, cfg VerifyConfig, l *Ledger) (Verificatio
 	}
 	admin.SetToken(tok)
 	admin.SetLogin(func(ctx context.Context) (string, error) { return admin.Login(ctx, rc.AdminPhone, rc.AdminPassword) })
-	return r.verify(ctx, admin, cfg.Partial), nil
+	return r.verify(ctx, admin), nil
+}
+
+// addLedger adds a ledger's baseline and phones (with an empty cursor, so
+// that their pulls start from the beginning) to a runner that only
+// verifies.
+func (r *Runner) addLedger(l *Ledger, partial bool) {
+	for typ, ids := range l.Baseline {
+		if r.baseline[typ] == nil {
+			r.baseline[typ] = map[string]bool{}
+		}
+		for _, id := range ids {
+			r.baseline[typ][id] = true
+		}
+	}
+	for _, lp := range l.Phones {
+		id := Identity{Index: len(r.phones), Phone: lp.Phone, Password: lp.Password, CommissionerID: lp.CommissionerID, Villages: lp.Villages}
+		p := &phone{id: id, cfg: &r.cfg, c: NewClient(r.cfg.URLs, cleanTransport(), nil), run: r, seen: map[string]bool{}}
+		for _, rec := range lp.Records {
+			p.records = append(p.records, &held{Type: rec.Type, ID: rec.ID, Version: rec.Version, Region: rec.Region,
+				Count: rec.Count, Acked: rec.Acked, Rejected: rec.Rejected, Partial: partial})
+		}
+		for _, ph := range lp.Photos {
+			p.photos = append(p.photos, &heldPhoto{ID: ph.ID, OwnerType: ph.OwnerType, OwnerID: ph.OwnerID,
+				SHA256: ph.SHA256, Size: ph.Size, Acked: ph.Acked, Failed: ph.Failed, Partial: partial})
+		}
+		r.phones = append(r.phones, p)
+	}
 }

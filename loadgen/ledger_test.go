@@ -16,8 +16,16 @@ import (
 func runForLedger(t *testing.T) (*fake, *Runner, *Ledger) {
 	t.Helper()
 	f, srv := newFake(t)
-	cfg := fakeConfig(srv.URL)
-	cfg.Seed = 11
+	r, l := runOn(t, srv.URL, 11)
+	return f, r, l
+}
+
+// runOn runs the small fake run with photos against url with seed and
+// returns the runner and the ledger it wrote to a file and read back.
+func runOn(t *testing.T, url string, seed int64) (*Runner, *Ledger) {
+	t.Helper()
+	cfg := fakeConfig(url)
+	cfg.Seed = seed
 	r, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +45,7 @@ func runForLedger(t *testing.T) (*fake, *Runner, *Ledger) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f, r, l
+	return r, l
 }
 
 func TestLedgerRoundTrip(t *testing.T) {
@@ -137,14 +145,17 @@ func restore(t *testing.T, f *fake) (*fake, *httptest.Server) {
 	return g, srv
 }
 
-// drop removes a record of typ (the first stored) from g as if its row
-// were not in the backup, with its change and its photos, and returns its
-// id and how many photos it had.
-func (g *fake) drop(typ string) (string, int) {
+// drop removes the i-th stored record of typ (from the end when i is
+// negative) from g as if its row were not in the backup, with its change
+// and its photos, and returns its id and how many photos it had.
+func (g *fake) drop(typ string, i int) (string, int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	id := g.order[typ][0]
-	g.order[typ] = g.order[typ][1:]
+	if i < 0 {
+		i += len(g.order[typ])
+	}
+	id := g.order[typ][i]
+	g.order[typ] = append(g.order[typ][:i:i], g.order[typ][i+1:]...)
 	delete(g.records[typ], id)
 	var kept []fChange
 	for _, c := range g.changes {
@@ -186,8 +197,8 @@ func (g *fake) loseBytes() string {
 
 func verifyAgainst(t *testing.T, url string, l *Ledger, partial bool) Verification {
 	t.Helper()
-	v, err := VerifyLedger(context.Background(), VerifyConfig{URLs: []string{url}, AdminPhone: "13800000000",
-		AdminPassword: "admin-password", VerifyBytes: -1, Partial: partial}, l)
+	v, err := VerifyLedgers(context.Background(), VerifyConfig{URLs: []string{url}, AdminPhone: "13800000000",
+		AdminPassword: "admin-password", VerifyBytes: -1}, LedgerCheck{Ledger: l, Partial: partial})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +220,7 @@ func TestVerifyLedgerPassesOnAFaithfulRestore(t *testing.T) {
 func TestVerifyLedgerCatchesAMissingRecord(t *testing.T) {
 	f, _, l := runForLedger(t)
 	g, srv := restore(t, f)
-	id, photos := g.drop("visit")
+	id, photos := g.drop("visit", 0)
 	v := verifyAgainst(t, srv.URL, l, false)
 	if v.OK {
 		t.Fatal("verification passed with a record missing")
@@ -259,8 +270,50 @@ func TestVerifyLedgerCatchesAnotherVersion(t *testing.T) {
 }
 
 func TestVerifyLedgerRefusesOtherHosts(t *testing.T) {
-	_, err := VerifyLedger(context.Background(), VerifyConfig{URLs: []string{"http://10.0.0.1:8080"}, AdminPhone: "1", AdminPassword: "x"}, &Ledger{})
+	_, err := VerifyLedgers(context.Background(), VerifyConfig{URLs: []string{"http://10.0.0.1:8080"}, AdminPhone: "1", AdminPassword: "x"}, LedgerCheck{Ledger: &Ledger{}})
 	if err == nil || !strings.Contains(err.Error(), "only 127.0.0.1") {
 		t.Errorf("err = %v, want a refusal of a host off loopback", err)
+	}
+}
+
+// Two runs, a backup taken during the second: the first run's ledger must
+// be whole, the second's may lack what came after the backup.
+func TestVerifyLedgersOfTwoRunsWithAPartialOne(t *testing.T) {
+	f, srv := newFake(t)
+	_, first := runOn(t, srv.URL, 21)
+	_, second := runOn(t, srv.URL, 22)
+	if len(second.Baseline["visit"]) != 18 || len(second.Baseline["training"]) != 6 {
+		t.Fatalf("the second run's baseline has %d visits and %d trainings, want the first run's 18 and 6",
+			len(second.Baseline["visit"]), len(second.Baseline["training"]))
+	}
+	_, whole := restore(t, f)
+	if v := verifyAgainst(t, whole.URL, first, false); v.OK || v.Unexpected != 24 {
+		t.Errorf("the first ledger alone: ok %v, unexpected %d; want the second run's 24 records unexpected", v.OK, v.Unexpected)
+	}
+	both := func(url string) Verification {
+		v, err := VerifyLedgers(context.Background(), VerifyConfig{URLs: []string{url}, AdminPhone: "13800000000",
+			AdminPassword: "admin-password", VerifyBytes: -1}, LedgerCheck{Ledger: first}, LedgerCheck{Ledger: second, Partial: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := both(whole.URL); !v.OK || v.Records != 48 || v.NotInBackup != 0 || v.BytesChecked != 48 {
+		t.Errorf("both ledgers on a whole copy: %+v, want ok, 48 records, 48 photos' bytes, nothing absent", v)
+	}
+
+	// The second run's last visit was stored after the backup: absent,
+	// counted apart.
+	g, late := restore(t, f)
+	_, photos := g.drop("visit", -1)
+	if v := both(late.URL); !v.OK || v.NotInBackup != 1+photos || v.Missing+v.PhotosMissing+v.SyncSkipped != 0 {
+		t.Errorf("a record of the partial ledger absent: %+v, want ok with it and its %d photos not in the backup", v, photos)
+	}
+
+	// A record of the first run absent is a loss, partial or not.
+	h, lost := restore(t, f)
+	h.drop("visit", 0) // the first run's first visit
+	if v := both(lost.URL); v.OK || v.Missing != 1 {
+		t.Errorf("a record of the whole ledger absent: ok %v, missing %d; want a failure on 1", v.OK, v.Missing)
 	}
 }

@@ -65,7 +65,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	phoneErrs := r.runPhones(ctx)
 	elapsed := time.Since(r.start)
 	fmt.Fprintf(r.cfg.Out, "loadgen: phones done after %s; verifying\n", elapsed.Round(time.Millisecond))
-	v := r.verify(ctx, admin, false)
+	v := r.verify(ctx, admin)
 	return r.report(elapsed, v, phoneErrs), nil
 }
 

@@ -29,10 +29,11 @@ type Verification struct {
 	SyncSkipped      int `json:"sync_skipped"`      // acknowledged, never seen in the phone's pulls
 
 	// Partial is set when the server was restored from a backup taken
-	// while the phones were still writing: what they had acknowledged
-	// after it is absent, counted in NotInBackup and not as missing
-	// (nor as skipped by the pulls). Everything the server has must still
-	// be exact: stored once, with its version and its photos' bytes.
+	// while some phones were still writing (a partial ledger): what they
+	// had acknowledged after it is absent, counted in NotInBackup and not
+	// as missing (nor as skipped by the pulls). Everything the server has
+	// must still be exact: stored once, with its version and its photos'
+	// bytes.
 	Partial     bool `json:"partial,omitempty"`
 	NotInBackup int  `json:"not_in_backup,omitempty"`
 
@@ -49,9 +50,9 @@ func (v *Verification) problem(format string, args ...any) {
 }
 
 // notStored counts an acknowledged record or photo the server does not
-// have: missing, or (partial) not in the backup.
-func (v *Verification) notStored(id string, missing *int, format string, args ...any) {
-	if !v.Partial {
+// have: missing or, held by a phone of a partial ledger, not in the backup.
+func (v *Verification) notStored(id string, partial bool, missing *int, format string, args ...any) {
+	if !partial {
 		*missing++
 		v.problem(format, args...)
 		return
@@ -102,10 +103,13 @@ func (r *Runner) snapshot(ctx context.Context, admin *Client) (map[string]map[st
 
 // verify checks that every record and photo the phones hold is stored
 // exactly once, with its content, and reached the phone's sync pulls.
-// partial is for a server restored from a backup taken during the run
-// (see Verification.Partial).
-func (r *Runner) verify(ctx context.Context, admin *Client, partial bool) Verification {
-	v := Verification{Partial: partial, absent: map[string]bool{}}
+func (r *Runner) verify(ctx context.Context, admin *Client) Verification {
+	v := Verification{absent: map[string]bool{}}
+	for _, p := range r.phones {
+		for _, h := range p.records {
+			v.Partial = v.Partial || h.Partial
+		}
+	}
 	if tok, err := admin.Login(ctx, r.cfg.AdminPhone, r.cfg.AdminPassword); err == nil {
 		admin.SetToken(tok)
 	}
@@ -164,7 +168,7 @@ func (r *Runner) checkRecord(v *Verification, h *held, n int, got storedRecord) 
 	}
 	switch {
 	case n == 0 && h.Acked:
-		v.notStored(h.ID, &v.Missing, "%s %s acknowledged but not stored", h.Type, h.ID)
+		v.notStored(h.ID, h.Partial, &v.Missing, "%s %s acknowledged but not stored", h.Type, h.ID)
 	case n > 1:
 		v.Duplicated++
 		v.problem("%s %s listed %d times", h.Type, h.ID, n)

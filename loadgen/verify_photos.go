@@ -83,7 +83,7 @@ func comparePhoto(v *Verification, h *heldPhoto, got Photo, n int) {
 	}
 	switch {
 	case n == 0 && h.Acked:
-		v.notStored(h.ID, &v.PhotosMissing, "photo %s acknowledged but not listed under %s %s", h.ID, h.OwnerType, h.OwnerID)
+		v.notStored(h.ID, h.Partial, &v.PhotosMissing, "photo %s acknowledged but not listed under %s %s", h.ID, h.OwnerType, h.OwnerID)
 	case n > 1:
 		v.PhotosDuplicated++
 		v.problem("photo %s listed %d times", h.ID, n)

@@ -8,12 +8,14 @@ import (
 )
 
 func TestLoadgenVerifyFlags(t *testing.T) {
-	o, err := parseVerify([]string{"--ledger", "l.json", "--url", "http://127.0.0.1:9000,http://127.0.0.1:9001", "--partial"}, io.Discard)
+	o, err := parseVerify([]string{"--ledger", "a.json", "--url", "http://127.0.0.1:9000,http://127.0.0.1:9001",
+		"--partial-ledger", "b.json", "--ledger", "c.json"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.ledger != "l.json" || len(o.cfg.URLs) != 2 || !o.cfg.Partial || o.cfg.VerifyBytes != -1 {
-		t.Errorf("options = %+v, want the ledger, two URLs, partial, every photo's bytes", o)
+	if strings.Join(o.ledgers, " ") != "a.json c.json" || strings.Join(o.partial, " ") != "b.json" ||
+		len(o.cfg.URLs) != 2 || o.cfg.VerifyBytes != -1 {
+		t.Errorf("options = %+v, want ledgers a and c, partial b, two URLs, every photo's bytes", o)
 	}
 	for _, args := range [][]string{{}, {"--ledger", "l.json", "extra"}, {"--ledger", "l.json", "--timeout", "0s"}} {
 		if _, err := parseVerify(args, io.Discard); err == nil {
