@@ -317,3 +317,20 @@ func TestVerifyLedgersOfTwoRunsWithAPartialOne(t *testing.T) {
 		t.Errorf("a record of the whole ledger absent: ok %v, missing %d; want a failure on 1", v.OK, v.Missing)
 	}
 }
+
+// A server that stops answering fails the verification instead of holding
+// it: here the context has already ended.
+func TestVerificationCutShortFails(t *testing.T) {
+	f, _, l := runForLedger(t)
+	_, srv := restore(t, f)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Runner{cfg: Defaults(), Stats: NewStats(), baseline: map[string]map[string]bool{}}
+	r.cfg.URLs = []string{srv.URL}
+	r.addLedger(l, false)
+	admin := NewClient(r.cfg.URLs, cleanTransport(), nil)
+	cancel()
+	v := r.verify(ctx, admin)
+	if v.OK || !strings.Contains(strings.Join(v.Problems, "\n"), "verification cut short") {
+		t.Errorf("a verification whose context ended: ok %v, problems %v; want a failure saying it was cut short", v.OK, v.Problems)
+	}
+}

@@ -125,6 +125,10 @@ func (r *Runner) verify(ctx context.Context, admin *Client) Verification {
 	r.checkPhotos(ctx, admin, &v)
 	r.checkSync(ctx, &v)
 	v.settle()
+	if err := ctx.Err(); err != nil {
+		v.OK = false
+		v.problem("verification cut short: %v", err)
+	}
 	return v
 }
 
