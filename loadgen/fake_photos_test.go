@@ -90,7 +90,7 @@ func (f *fake) photoContent(w http.ResponseWriter, r *http.Request, _ string) {
 	f.mu.Lock()
 	ph, ok := f.photos[r.PathValue("id")]
 	f.mu.Unlock()
-	if !ok {
+	if !ok || ph.data == nil { // nil: the row without its bytes
 		fail(w, 404, "not_found")
 		return
 	}

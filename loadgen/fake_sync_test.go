@@ -59,7 +59,7 @@ func (f *fake) upsert(caller, typ, id string, body json.RawMessage) PushResult {
 			f.changes = append(f.changes, fChange{owner: "lost"})
 			return res
 		}
-		store[id] = fRec{owner: caller, body: body}
+		store[id] = fRec{owner: caller, body: body, version: 1}
 		f.order[typ] = append(f.order[typ], id)
 		f.changes = append(f.changes, fChange{owner: caller, typ: typ, body: body})
 	}

@@ -36,8 +36,9 @@ type fake struct {
 }
 
 type fRec struct {
-	owner string
-	body  json.RawMessage
+	owner   string
+	body    json.RawMessage
+	version int
 }
 
 type fChange struct {
@@ -199,7 +200,12 @@ func (f *fake) lister(typ string) func(w http.ResponseWriter, r *http.Request, _
 		f.mu.Lock()
 		var items []json.RawMessage
 		for _, id := range f.order[typ] {
-			items = append(items, f.records[typ][id].body)
+			rec := f.records[typ][id]
+			var m map[string]any
+			_ = json.Unmarshal(rec.body, &m)
+			m["version"] = rec.version
+			b, _ := json.Marshal(m)
+			items = append(items, b)
 		}
 		if f.listTwice && len(items) > 0 {
 			items = append(items, items[0])

@@ -163,7 +163,7 @@ func (p *phone) settle(r *held, res PushResult) {
 		r.Rejected = "wrong id"
 		p.run.reject(r.Rejected, fmt.Sprintf("pushed %s, result for %s", r.ID, res.ID))
 	case res.Status == "created" || res.Status == "updated" || res.Status == "unchanged":
-		r.Acked = true
+		r.Acked, r.Version = true, res.Version
 		p.run.ack(r.Type, r.ID)
 	default:
 		r.Rejected = res.Status

@@ -81,16 +81,23 @@ func (r *Report) Text(w io.Writer) {
 	for _, e := range r.PhoneErrors {
 		fmt.Fprintf(w, "phone gave up: %s\n", e)
 	}
-	v := r.Verify
+	r.Verify.Text(w)
+	fmt.Fprintf(w, "result: %s\n", map[bool]string{true: "PASS — every record and photo stored exactly once", false: "FAIL"}[r.OK()])
+}
+
+// Text writes the verification's counts and first problems.
+func (v Verification) Text(w io.Writer) {
 	fmt.Fprintf(w, "\nverification: %d/%d records and %d/%d photos acknowledged, %d photos' bytes checked\n",
 		v.RecordsAcked, v.Records, v.PhotosAcked, v.Photos, v.BytesChecked)
 	fmt.Fprintf(w, "  unacked %d, missing %d, duplicated %d, mismatched %d, unexpected %d; photos missing %d, duplicated %d, mismatched %d, unexpected %d, bad bytes %d; sync skipped %d\n",
 		v.Unacked, v.Missing, v.Duplicated, v.Mismatched, v.Unexpected, v.PhotosMissing, v.PhotosDuplicated,
 		v.PhotosMismatched, v.PhotosUnexpected, v.BytesBad, v.SyncSkipped)
+	if v.Partial {
+		fmt.Fprintf(w, "  partial (a backup taken during the run): %d acknowledged records and photos not in the backup\n", v.NotInBackup)
+	}
 	for _, p := range v.Problems {
 		fmt.Fprintf(w, "  - %s\n", p)
 	}
-	fmt.Fprintf(w, "result: %s\n", map[bool]string{true: "PASS — every record and photo stored exactly once", false: "FAIL"}[r.OK()])
 }
 
 // Markdown writes the report as markdown tables.

@@ -65,9 +65,15 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	phoneErrs := r.runPhones(ctx)
 	elapsed := time.Since(r.start)
 	fmt.Fprintf(r.cfg.Out, "loadgen: phones done after %s; verifying\n", elapsed.Round(time.Millisecond))
-	v := r.verify(ctx, admin)
+	vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	v := r.verify(vctx, admin)
+	cancel()
 	return r.report(elapsed, v, phoneErrs), nil
 }
+
+// verifyTimeout bounds the verification at the end of a run: a server
+// that stops answering fails the run rather than holding it for ever.
+const verifyTimeout = 30 * time.Minute
 
 // cleanTransport is a transport without simulated faults, for the admin.
 func cleanTransport() http.RoundTripper {

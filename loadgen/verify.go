@@ -28,14 +28,37 @@ type Verification struct {
 	BytesBad         int `json:"photo_bytes_bad"`   // a photo row whose bytes are missing or differ
 	SyncSkipped      int `json:"sync_skipped"`      // acknowledged, never seen in the phone's pulls
 
+	// Partial is set when the server was restored from a backup taken
+	// while some phones were still writing (a partial ledger): what they
+	// had acknowledged after it is absent, counted in NotInBackup and not
+	// as missing (nor as skipped by the pulls). Everything the server has
+	// must still be exact: stored once, with its version and its photos'
+	// bytes.
+	Partial     bool `json:"partial,omitempty"`
+	NotInBackup int  `json:"not_in_backup,omitempty"`
+
 	Problems []string `json:"problems,omitempty"` // the first few findings
 	OK       bool     `json:"ok"`
+
+	absent map[string]bool // ids counted in NotInBackup
 }
 
 func (v *Verification) problem(format string, args ...any) {
 	if len(v.Problems) < 20 {
 		v.Problems = append(v.Problems, fmt.Sprintf(format, args...))
 	}
+}
+
+// notStored counts an acknowledged record or photo the server does not
+// have: missing or, held by a phone of a partial ledger, not in the backup.
+func (v *Verification) notStored(id string, partial bool, missing *int, format string, args ...any) {
+	if !partial {
+		*missing++
+		v.problem(format, args...)
+		return
+	}
+	v.NotInBackup++
+	v.absent[id] = true
 }
 
 func (v *Verification) settle() {
@@ -46,6 +69,7 @@ func (v *Verification) settle() {
 // storedRecord is what the verification reads of a listed visit or training.
 type storedRecord struct {
 	ID            string `json:"id"`
+	Version       int    `json:"version"`
 	VillageCode   string `json:"village_code"`
 	RegionCode    string `json:"region_code"`
 	FarmersServed int    `json:"farmers_served"`
@@ -80,7 +104,12 @@ func (r *Runner) snapshot(ctx context.Context, admin *Client) (map[string]map[st
 // verify checks that every record and photo the phones hold is stored
 // exactly once, with its content, and reached the phone's sync pulls.
 func (r *Runner) verify(ctx context.Context, admin *Client) Verification {
-	var v Verification
+	v := Verification{absent: map[string]bool{}}
+	for _, p := range r.phones {
+		for _, h := range p.records {
+			v.Partial = v.Partial || h.Partial
+		}
+	}
 	if tok, err := admin.Login(ctx, r.cfg.AdminPhone, r.cfg.AdminPassword); err == nil {
 		admin.SetToken(tok)
 	}
@@ -96,6 +125,10 @@ func (r *Runner) verify(ctx context.Context, admin *Client) Verification {
 	r.checkPhotos(ctx, admin, &v)
 	r.checkSync(ctx, &v)
 	v.settle()
+	if err := ctx.Err(); err != nil {
+		v.OK = false
+		v.problem("verification cut short: %v", err)
+	}
 	return v
 }
 
@@ -139,14 +172,16 @@ func (r *Runner) checkRecord(v *Verification, h *held, n int, got storedRecord) 
 	}
 	switch {
 	case n == 0 && h.Acked:
-		v.Missing++
-		v.problem("%s %s acknowledged but not stored", h.Type, h.ID)
+		v.notStored(h.ID, h.Partial, &v.Missing, "%s %s acknowledged but not stored", h.Type, h.ID)
 	case n > 1:
 		v.Duplicated++
 		v.problem("%s %s listed %d times", h.Type, h.ID, n)
 	case n == 1 && (got.VillageCode+got.RegionCode != h.Region || got.FarmersServed+got.Attendees != h.Count):
 		v.Mismatched++
 		v.problem("%s %s stored as %+v, sent region %s count %d", h.Type, h.ID, got, h.Region, h.Count)
+	case n == 1 && h.Acked && got.Version != h.Version:
+		v.Mismatched++
+		v.problem("%s %s stored at version %d, acknowledged at version %d", h.Type, h.ID, got.Version, h.Version)
 	}
 }
 
@@ -163,16 +198,17 @@ func (r *Runner) checkSync(ctx context.Context, v *Verification) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
+			v.SyncSkipped++
 			v.problem("final pull of %s: %v", p.id.Phone, err)
 		}
 		for _, h := range p.records {
-			if h.Acked && !p.seen[h.ID] {
+			if h.Acked && !p.seen[h.ID] && !v.absent[h.ID] {
 				v.SyncSkipped++
 				v.problem("%s %s acknowledged but never pulled by %s", h.Type, h.ID, p.id.Phone)
 			}
 		}
 		for _, ph := range p.photos {
-			if ph.Acked && !p.seen[ph.ID] {
+			if ph.Acked && !p.seen[ph.ID] && !v.absent[ph.ID] {
 				v.SyncSkipped++
 				v.problem("photo %s acknowledged but never pulled by %s", ph.ID, p.id.Phone)
 			}

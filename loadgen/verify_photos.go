@@ -40,6 +40,7 @@ func (r *Runner) checkPhotos(ctx context.Context, admin *Client, v *Verification
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
+			v.PhotosMissing++
 			v.problem("list photos of %s %s: %v", o.typ, o.id, err)
 		}
 		comparePhotos(v, byOwner[o], listed)
@@ -82,8 +83,7 @@ func comparePhoto(v *Verification, h *heldPhoto, got Photo, n int) {
 	}
 	switch {
 	case n == 0 && h.Acked:
-		v.PhotosMissing++
-		v.problem("photo %s acknowledged but not listed under %s %s", h.ID, h.OwnerType, h.OwnerID)
+		v.notStored(h.ID, h.Partial, &v.PhotosMissing, "photo %s acknowledged but not listed under %s %s", h.ID, h.OwnerType, h.OwnerID)
 	case n > 1:
 		v.PhotosDuplicated++
 		v.problem("photo %s listed %d times", h.ID, n)

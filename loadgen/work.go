@@ -30,6 +30,8 @@ type held struct {
 	Count    int    // farmers_served or attendees
 	Record   any
 	Acked    bool
+	Version  int    // the version the server acknowledged
+	Partial  bool   // from a partial ledger: may be absent from a backup (see Verification.Partial)
 	Rejected string // the push result or status that refused it
 }
 
@@ -43,6 +45,7 @@ type heldPhoto struct {
 	Tus                    bool
 	Acked                  bool
 	Failed                 string
+	Partial                bool // from a partial ledger
 }
 
 // recordDays appends cfg.Days days of offline work to the phone: visits in

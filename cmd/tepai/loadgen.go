@@ -63,6 +63,7 @@ func loadgenFlags(fs *flag.FlagSet, c *loadgen.Config, urls *urlList) {
 type loadgenOptions struct {
 	cfg            loadgen.Config
 	jsonOut, mdOut string
+	ledger         string
 }
 
 func parseLoadgen(args []string, stderr io.Writer) (loadgenOptions, error) {
@@ -73,6 +74,7 @@ func parseLoadgen(args []string, stderr io.Writer) (loadgenOptions, error) {
 	loadgenFlags(fs, &o.cfg, &urls)
 	fs.StringVar(&o.jsonOut, "json", "", "also write the report as JSON to this file")
 	fs.StringVar(&o.mdOut, "markdown", "", "also write the report as markdown tables to this file")
+	fs.StringVar(&o.ledger, "ledger", "", "at the end, write what the phones hold (records, photos' hashes, the commissioners' logins) to this file, for `tepai loadgen verify`")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -85,6 +87,9 @@ func parseLoadgen(args []string, stderr io.Writer) (loadgenOptions, error) {
 // loadgenCmd runs a load and fails when the verification does; SIGINT or
 // SIGTERM make the phones finish their round and the run verify early.
 func loadgenCmd(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "verify" {
+		return loadgenVerifyCmd(args[1:], stdout, stderr)
+	}
 	o, err := parseLoadgen(args, stderr)
 	if err != nil {
 		return err
@@ -107,6 +112,12 @@ func loadgenCmd(args []string, stdout, stderr io.Writer) error {
 	rep.Text(stdout)
 	if err := writeReports(rep, o.jsonOut, o.mdOut); err != nil {
 		return err
+	}
+	if o.ledger != "" {
+		if err := r.Ledger().WriteFile(o.ledger); err != nil {
+			return fmt.Errorf("write the ledger: %w", err)
+		}
+		fmt.Fprintf(stdout, "loadgen: ledger written to %s\n", o.ledger)
 	}
 	if !rep.OK() {
 		return errors.New("loadgen: verification failed")
@@ -147,5 +158,113 @@ func writeReports(rep *loadgen.Report, jsonOut, mdOut string) error {
 		rep.Markdown(f)
 		return f.Close()
 	}
+	return nil
+}
+
+// verifyOptions are the settings of `tepai loadgen verify`.
+type verifyOptions struct {
+	cfg              loadgen.VerifyConfig
+	ledgers, partial []string
+	jsonOut          string
+	timeout          time.Duration
+}
+
+// fileList is a flag that may be given several times.
+type fileList []string
+
+// String joins the files with commas.
+func (f *fileList) String() string { return strings.Join(*f, ",") }
+
+// Set adds one file.
+func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
+
+func parseVerify(args []string, stderr io.Writer) (verifyOptions, error) {
+	o := verifyOptions{cfg: loadgen.VerifyConfig{VerifyBytes: -1}, timeout: 30 * time.Minute}
+	var (
+		urls             urlList
+		ledgers, partial fileList
+	)
+	fs := flag.NewFlagSet("tepai loadgen verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "tepai loadgen verify --ledger FILE --url URL [flags]: check a server (one restored from a backup of a loaded one) against the ledgers runs wrote, with the runs' own verification")
+		fs.PrintDefaults()
+	}
+	fs.Var(&urls, "url", "base URL of a tepai replica on loopback; repeat (or comma-separate) for round-robin (default http://127.0.0.1:8080)")
+	fs.Var(&ledgers, "ledger", "a ledger written by `tepai loadgen --ledger`: everything its phones hold must be there; repeat for several runs")
+	fs.Var(&partial, "partial-ledger", "the ledger of a run that was writing while the backup was taken: what it acknowledged may be absent, what is there must be exact; repeatable")
+	fs.StringVar(&o.cfg.AdminPhone, "admin-phone", os.Getenv("TEPAI_ADMIN_PHONE"), "an admin of the verified server (TEPAI_ADMIN_PHONE)")
+	fs.StringVar(&o.cfg.AdminPassword, "admin-password", os.Getenv("TEPAI_ADMIN_PASSWORD"), "that admin's password (TEPAI_ADMIN_PASSWORD)")
+	fs.IntVar(&o.cfg.VerifyBytes, "verify-bytes", o.cfg.VerifyBytes, "stored photos downloaded and hashed (-1: all)")
+	fs.StringVar(&o.jsonOut, "json", "", "also write the verification as JSON to this file")
+	fs.DurationVar(&o.timeout, "timeout", o.timeout, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("loadgen verify: unexpected argument %q", fs.Arg(0))
+	}
+	if len(ledgers)+len(partial) == 0 {
+		return o, errors.New("loadgen verify: --ledger (or --partial-ledger) is required")
+	}
+	if o.timeout <= 0 {
+		return o, errors.New("loadgen verify: --timeout must be positive")
+	}
+	o.ledgers, o.partial = ledgers, partial
+	o.cfg.URLs = urls
+	if len(urls) == 0 {
+		o.cfg.URLs = loadgen.Defaults().URLs
+	}
+	return o, nil
+}
+
+// loadgenVerifyCmd checks a server against ledgers and fails when the
+// verification does.
+func loadgenVerifyCmd(args []string, stdout, stderr io.Writer) error {
+	o, err := parseVerify(args, stderr)
+	if err != nil {
+		return err
+	}
+	var checks []loadgen.LedgerCheck
+	phones := 0
+	for _, f := range append(append([]string{}, o.ledgers...), o.partial...) {
+		l, err := loadgen.ReadLedger(f)
+		if err != nil {
+			return err
+		}
+		checks = append(checks, loadgen.LedgerCheck{Ledger: l, Partial: len(checks) >= len(o.ledgers)})
+		phones += len(l.Phones)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	start := time.Now()
+	v, err := loadgen.VerifyLedgers(ctx, o.cfg, checks...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "loadgen verify: %d phones of %d ledgers against %s in %s\n", phones, len(checks),
+		strings.Join(o.cfg.URLs, ", "), time.Since(start).Round(time.Millisecond))
+	v.Text(stdout)
+	if o.jsonOut != "" {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.jsonOut, b, 0o644); err != nil {
+			return err
+		}
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("loadgen verify: not finished within %s", o.timeout)
+	}
+	if !v.OK {
+		fmt.Fprintln(stdout, "result: FAIL")
+		return errors.New("loadgen verify: verification failed")
+	}
+	if v.Partial {
+		fmt.Fprintln(stdout, "result: PASS — every record and photo of the ledgers that is in the backup stored exactly once, with its bytes, and pulled; nothing of a complete ledger absent")
+		return nil
+	}
+	fmt.Fprintln(stdout, "result: PASS — every record and photo of the ledgers stored exactly once, with its bytes, and pulled")
 	return nil
 }

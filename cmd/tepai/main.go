@@ -23,6 +23,9 @@ Usage:
                                            load NBS division CSVs (idempotent)
   tepai loadgen --url URL [flags]          simulate commissioners' phones against a
                                            server on loopback and verify exactly-once
+  tepai loadgen verify --ledger FILE --url URL
+                                           verify another (restored) server against
+                                           what a run's phones held (--ledger)
   tepai gen [--prefix 33] [--scale 1] [--year Y] [--dir DIR] [flags]
                                            fill the database with a generated
                                            province-scale year (benchmarks)
