@@ -85,7 +85,15 @@ func (r *Records) insert(ctx context.Context, c call, sp *spec, res ApplyResult,
 	meta := m.RecordMeta()
 	meta.ID, meta.Version, meta.CreateHash = res.ID, 1, hash
 	meta.CreatedAt, meta.UpdatedAt = now, now
-	err := r.write(ctx, c, sp, models.ActionCreate, nil, m, func(tx *gorm.DB) error { return models.InsertRecord(tx, m) })
+	err := r.write(ctx, c, sp, models.ActionCreate, nil, m, func(tx *gorm.DB) error {
+		if err := lockParents(tx, []pendingWrite{{sp: sp, action: models.ActionCreate, after: m}}); err != nil {
+			return err
+		}
+		return models.InsertRecord(tx, m)
+	})
+	if errors.Is(err, errParentGone) {
+		return res.fail(apierr.Invalid(sp.parentCol, "上级记录不存在", "no such parent record"))
+	}
 	if models.IsDuplicate(err) {
 		prev, err := r.stored(ctx, sp, res.ID)
 		if err != nil {

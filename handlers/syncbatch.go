@@ -3,11 +3,14 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 
 	"github.com/tepai/tepai/models"
 	"gorm.io/gorm"
+	gclause "gorm.io/gorm/clause"
 )
 
 // A push is applied in segments of changes that do not depend on each
@@ -159,6 +162,9 @@ func (r *Records) flush(ctx context.Context, c call, writes []pendingWrite) erro
 		if err := flagVisits(tx, c, afters); err != nil {
 			return err
 		}
+		if err := lockParents(tx, writes); err != nil {
+			return err
+		}
 		if err := insertCreates(tx, writes); err != nil {
 			return err
 		}
@@ -211,6 +217,47 @@ func insertCreates(tx *gorm.DB, writes []pendingWrite) error {
 	for _, t := range order {
 		if err := tx.Create(byType[t].Interface()).Error; err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// errParentGone is a child's write whose parent was deleted between the
+// check and the write.
+var errParentGone = errors.New("the parent record was deleted")
+
+// lockParents locks, for the creates among writes that are children (a
+// plot's observations and harvests, a household's incomes), their live
+// parents, in id order, and fails with errParentGone when one is gone. A
+// parent's delete locks the parent's row before it deletes the children
+// it finds, so the two queue: a child stored first is deleted with its
+// parent, and a child whose parent went first is refused, never left
+// live under a deleted parent.
+func lockParents(tx *gorm.DB, writes []pendingWrite) error {
+	byParent := map[*spec]map[string]bool{}
+	for _, w := range writes {
+		if w.action != models.ActionCreate || w.sp.parent == nil {
+			continue
+		}
+		if byParent[w.sp.parent] == nil {
+			byParent[w.sp.parent] = map[string]bool{}
+		}
+		byParent[w.sp.parent][w.sp.parentOf(w.after)] = true
+	}
+	for par, set := range byParent {
+		ids := make([]string, 0, len(set))
+		for id := range set {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		var live []string
+		err := tx.Model(par.newModel()).Clauses(gclause.Locking{Strength: "UPDATE"}).
+			Where("id IN ? AND deleted_at IS NULL", ids).Order("id").Pluck("id", &live).Error
+		if err != nil {
+			return fmt.Errorf("lock parents: %w", err)
+		}
+		if len(live) != len(ids) {
+			return errParentGone
 		}
 	}
 	return nil
