@@ -22,11 +22,8 @@ const slotSums = "SUM(visits) AS visits, SUM(farmers) AS farmers, SUM(leaflets) 
 // days with a visit under region; technologies and varieties are the
 // distinct ones named by those records.
 func (db *DB) CommissionerServices(ctx context.Context, region string, p Period) (map[string]ServiceFigures, error) {
-	var sums []sumRow
+	sums, err := db.commissionerSums(ctx, region, p)
 	var items []itemRow
-	q := db.WithContext(ctx)
-	err := q.Raw("SELECT commissioner_id AS g, "+activitySums+" FROM (SELECT commissioner_id, "+slotSums+" FROM stat_activity "+
-		"WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY commissioner_id, day) s GROUP BY commissioner_id", region, p.From, p.To).Scan(&sums).Error
 	if err == nil {
 		lo, hi := PrefixRange(region)
 		items, err = db.countItems(ctx, promoted, "commissioner_id", "region_code >= ? AND region_code < ? AND commissioner_id <> ''",
@@ -35,13 +32,30 @@ func (db *DB) CommissionerServices(ctx context.Context, region string, p Period)
 	if err != nil {
 		return nil, fmt.Errorf("services by commissioner of %s: %w", region, err)
 	}
-	figs := mergeFigures(sums, items)
+	return nonZero(mergeFigures(sums, items)), nil
+}
+
+// commissionerSums sums each commissioner's activity under region in the
+// period from stat_activity. The inner grouping follows the primary key's
+// order after region_code (day, then commissioner), so the database groups
+// the period's rows as it reads them instead of sorting them all through a
+// temporary table, which at province level spills to disk.
+func (db *DB) commissionerSums(ctx context.Context, region string, p Period) ([]sumRow, error) {
+	var sums []sumRow
+	err := db.WithContext(ctx).Raw("SELECT commissioner_id AS g, "+activitySums+" FROM (SELECT day, commissioner_id, "+slotSums+
+		" FROM stat_activity WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY day, commissioner_id) s GROUP BY commissioner_id",
+		region, p.From, p.To).Scan(&sums).Error
+	return sums, err
+}
+
+// nonZero drops the groups whose figures are all zero.
+func nonZero(figs map[string]ServiceFigures) map[string]ServiceFigures {
 	for id, f := range figs {
 		if f == (ServiceFigures{}) {
 			delete(figs, id)
 		}
 	}
-	return figs, nil
+	return figs
 }
 
 // servicesByCommissioner groups by commissioner: every commissioner whose
@@ -52,6 +66,34 @@ func (db *DB) servicesByCommissioner(ctx context.Context, region string, p Perio
 	if err != nil {
 		return nil, err
 	}
+	return db.commissionerGroups(ctx, region, figs)
+}
+
+// CommissionerActivity is Services(region, p, GroupByCommissioner) without
+// each commissioner's distinct technologies and varieties, which it leaves
+// at zero (the totals keep theirs): the figures the console's activity
+// page shows, without counting every commissioner's items under the
+// region, the bulk of the work at province level. A commissioner based
+// elsewhere whose only figures under region would be items is not listed.
+func (db *DB) CommissionerActivity(ctx context.Context, region string, p Period) (*Services, error) {
+	totals, err := db.serviceTotals(ctx, region, p)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := db.commissionerSums(ctx, region, p)
+	if err != nil {
+		return nil, fmt.Errorf("activity by commissioner of %s: %w", region, err)
+	}
+	groups, err := db.commissionerGroups(ctx, region, nonZero(mergeFigures(sums, nil)))
+	if err != nil {
+		return nil, err
+	}
+	return &Services{Totals: totals, Groups: groups}, nil
+}
+
+// commissionerGroups makes the groups of figs, keyed by commissioner, with
+// every commissioner based under region, ordered by name.
+func (db *DB) commissionerGroups(ctx context.Context, region string, figs map[string]ServiceFigures) ([]ServiceGroup, error) {
 	names, err := db.commissionerNames(ctx, region, figs)
 	if err != nil {
 		return nil, err
