@@ -87,8 +87,12 @@ func BenchmarkPagesBrowser(b *testing.B) {
 			b.Run(site.name+"/"+pg.name, func(b *testing.B) {
 				var shown, responseEnd []float64
 				for b.Loop() {
-					if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
+					res, err := chromedp.Run(ctx, chromedp.NavigateResponse(u))
+					if err != nil {
 						b.Fatalf("open %s: %v", pg.path, err)
+					}
+					if res.Status != 200 {
+						b.Fatalf("open %s: status %d", pg.path, res.Status)
 					}
 					m, err := chromedp.Run(ctx, chromedp.Evaluate[shownTiming](shownJS, chromedp.EvalAwaitPromise))
 					if err != nil {
