@@ -7,11 +7,6 @@ import (
 	"slices"
 )
 
-const activitySums = "COALESCE(SUM(visits), 0) AS visits, COALESCE(SUM(CASE WHEN visits > 0 THEN 1 ELSE 0 END), 0) AS visit_days, " +
-	"COALESCE(SUM(farmers), 0) AS farmers, COALESCE(SUM(leaflets), 0) AS leaflets, " +
-	"COALESCE(SUM(trainings), 0) AS trainings, COALESCE(SUM(trainees), 0) AS trainees, " +
-	"COALESCE(SUM(plots), 0) AS plots, COALESCE(SUM(plot_area_cmu), 0) AS plot_area_cmu"
-
 // slotSums adds up the slots of stat_activity rows grouped by key.
 const slotSums = "SUM(visits) AS visits, SUM(farmers) AS farmers, SUM(leaflets) AS leaflets, SUM(trainings) AS trainings, " +
 	"SUM(trainees) AS trainees, SUM(plots) AS plots, SUM(plot_area_cmu) AS plot_area_cmu"
@@ -36,16 +31,51 @@ func (db *DB) CommissionerServices(ctx context.Context, region string, p Period)
 }
 
 // commissionerSums sums each commissioner's activity under region in the
-// period from stat_activity. The inner grouping follows the primary key's
-// order after region_code (day, then commissioner), so the database groups
-// the period's rows as it reads them instead of sorting them all through a
-// temporary table, which at province level spills to disk.
+// period from stat_activity. The database sums a day's slots of each
+// commissioner, grouping in the primary key's order after region_code
+// (day, then commissioner) so that it streams them as it reads; the
+// commissioners' totals are added up here. Summing them in a second
+// GROUP BY would have the database keep every commissioner-day of the
+// period in a temporary table first, which at province level (a quarter
+// of a million rows) spills to disk.
 func (db *DB) commissionerSums(ctx context.Context, region string, p Period) ([]sumRow, error) {
-	var sums []sumRow
-	err := db.WithContext(ctx).Raw("SELECT commissioner_id AS g, "+activitySums+" FROM (SELECT day, commissioner_id, "+slotSums+
-		" FROM stat_activity WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY day, commissioner_id) s GROUP BY commissioner_id",
-		region, p.From, p.To).Scan(&sums).Error
-	return sums, err
+	rows, err := db.WithContext(ctx).Raw("SELECT commissioner_id, "+slotSums+" FROM stat_activity "+
+		"WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY day, commissioner_id", region, p.From, p.To).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	by := map[string]*sumRow{}
+	for rows.Next() {
+		var id string
+		var d sumRow
+		if err := rows.Scan(&id, &d.Visits, &d.Farmers, &d.Leaflets, &d.Trainings, &d.Trainees, &d.Plots, &d.PlotAreaCmu); err != nil {
+			return nil, err
+		}
+		s := by[id]
+		if s == nil {
+			s = &sumRow{G: id}
+			by[id] = s
+		}
+		s.Visits += d.Visits
+		if d.Visits > 0 {
+			s.VisitDays++
+		}
+		s.Farmers += d.Farmers
+		s.Leaflets += d.Leaflets
+		s.Trainings += d.Trainings
+		s.Trainees += d.Trainees
+		s.Plots += d.Plots
+		s.PlotAreaCmu += d.PlotAreaCmu
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]sumRow, 0, len(by))
+	for _, s := range by {
+		out = append(out, *s)
+	}
+	return out, nil
 }
 
 // nonZero drops the groups whose figures are all zero.
