@@ -63,6 +63,24 @@ func getCommissioner(tx *gorm.DB, p *Principal, id string) (*Commissioner, error
 	return &c, nil
 }
 
+// VisibleCommissionerNames returns the names of those of ids p may see,
+// by id, in one query.
+func (db *DB) VisibleCommissionerNames(ctx context.Context, p *Principal, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var cs []Commissioner
+	q := commissionersVisible(db.WithContext(ctx).Model(&Commissioner{}), p).Select("commissioners.id", "commissioners.name")
+	if err := q.Where("commissioners.id IN ?", ids).Find(&cs).Error; err != nil {
+		return nil, fmt.Errorf("commissioner names: %w", err)
+	}
+	for _, c := range cs {
+		out[c.ID] = c.Name
+	}
+	return out, nil
+}
+
 // CountVisibleCommissioners counts how many of ids are distinct
 // commissioners p may see.
 func (db *DB) CountVisibleCommissioners(ctx context.Context, p *Principal, ids []string) (int, error) {

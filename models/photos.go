@@ -118,6 +118,27 @@ func (db *DB) ListPhotos(ctx context.Context, p *Principal, f PhotoFilter, limit
 	return out, next, nil
 }
 
+// FirstPhotos returns, by owner id, the first perOwner photos of each of
+// the records ownerIDs of ownerType that p may see, oldest first as
+// ListPhotos lists them, in one query for all the owners.
+func (db *DB) FirstPhotos(ctx context.Context, p *Principal, ownerType string, ownerIDs []string, perOwner int) (map[string][]Photo, error) {
+	out := map[string][]Photo{}
+	if len(ownerIDs) == 0 {
+		return out, nil
+	}
+	var rows []Photo
+	q := photoScope(db.WithContext(ctx), p).Where("owner_type = ? AND owner_id IN ?", ownerType, ownerIDs)
+	if err := q.Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list photos: %w", err)
+	}
+	for _, ph := range rows {
+		if len(out[ph.OwnerID]) < perOwner {
+			out[ph.OwnerID] = append(out[ph.OwnerID], ph)
+		}
+	}
+	return out, nil
+}
+
 // ErrPhotoCursor is a list cursor the server did not hand out.
 var ErrPhotoCursor = errors.New("bad cursor")
 

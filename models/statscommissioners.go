@@ -7,11 +7,6 @@ import (
 	"slices"
 )
 
-const activitySums = "COALESCE(SUM(visits), 0) AS visits, COALESCE(SUM(CASE WHEN visits > 0 THEN 1 ELSE 0 END), 0) AS visit_days, " +
-	"COALESCE(SUM(farmers), 0) AS farmers, COALESCE(SUM(leaflets), 0) AS leaflets, " +
-	"COALESCE(SUM(trainings), 0) AS trainings, COALESCE(SUM(trainees), 0) AS trainees, " +
-	"COALESCE(SUM(plots), 0) AS plots, COALESCE(SUM(plot_area_cmu), 0) AS plot_area_cmu"
-
 // slotSums adds up the slots of stat_activity rows grouped by key.
 const slotSums = "SUM(visits) AS visits, SUM(farmers) AS farmers, SUM(leaflets) AS leaflets, SUM(trainings) AS trainings, " +
 	"SUM(trainees) AS trainees, SUM(plots) AS plots, SUM(plot_area_cmu) AS plot_area_cmu"
@@ -22,11 +17,8 @@ const slotSums = "SUM(visits) AS visits, SUM(farmers) AS farmers, SUM(leaflets) 
 // days with a visit under region; technologies and varieties are the
 // distinct ones named by those records.
 func (db *DB) CommissionerServices(ctx context.Context, region string, p Period) (map[string]ServiceFigures, error) {
-	var sums []sumRow
+	sums, err := db.commissionerSums(ctx, region, p)
 	var items []itemRow
-	q := db.WithContext(ctx)
-	err := q.Raw("SELECT commissioner_id AS g, "+activitySums+" FROM (SELECT commissioner_id, "+slotSums+" FROM stat_activity "+
-		"WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY commissioner_id, day) s GROUP BY commissioner_id", region, p.From, p.To).Scan(&sums).Error
 	if err == nil {
 		lo, hi := PrefixRange(region)
 		items, err = db.countItems(ctx, promoted, "commissioner_id", "region_code >= ? AND region_code < ? AND commissioner_id <> ''",
@@ -35,13 +27,65 @@ func (db *DB) CommissionerServices(ctx context.Context, region string, p Period)
 	if err != nil {
 		return nil, fmt.Errorf("services by commissioner of %s: %w", region, err)
 	}
-	figs := mergeFigures(sums, items)
+	return nonZero(mergeFigures(sums, items)), nil
+}
+
+// commissionerSums sums each commissioner's activity under region in the
+// period from stat_activity. The database sums a day's slots of each
+// commissioner, grouping in the primary key's order after region_code
+// (day, then commissioner) so that it streams them as it reads; the
+// commissioners' totals are added up here. Summing them in a second
+// GROUP BY would have the database keep every commissioner-day of the
+// period in a temporary table first, which at province level (a quarter
+// of a million rows) spills to disk.
+func (db *DB) commissionerSums(ctx context.Context, region string, p Period) ([]sumRow, error) {
+	rows, err := db.WithContext(ctx).Raw("SELECT commissioner_id, "+slotSums+" FROM stat_activity "+
+		"WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY day, commissioner_id", region, p.From, p.To).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	by := map[string]*sumRow{}
+	for rows.Next() {
+		var id string
+		var d sumRow
+		if err := rows.Scan(&id, &d.Visits, &d.Farmers, &d.Leaflets, &d.Trainings, &d.Trainees, &d.Plots, &d.PlotAreaCmu); err != nil {
+			return nil, err
+		}
+		s := by[id]
+		if s == nil {
+			s = &sumRow{G: id}
+			by[id] = s
+		}
+		s.Visits += d.Visits
+		if d.Visits > 0 {
+			s.VisitDays++
+		}
+		s.Farmers += d.Farmers
+		s.Leaflets += d.Leaflets
+		s.Trainings += d.Trainings
+		s.Trainees += d.Trainees
+		s.Plots += d.Plots
+		s.PlotAreaCmu += d.PlotAreaCmu
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]sumRow, 0, len(by))
+	for _, s := range by {
+		out = append(out, *s)
+	}
+	return out, nil
+}
+
+// nonZero drops the groups whose figures are all zero.
+func nonZero(figs map[string]ServiceFigures) map[string]ServiceFigures {
 	for id, f := range figs {
 		if f == (ServiceFigures{}) {
 			delete(figs, id)
 		}
 	}
-	return figs, nil
+	return figs
 }
 
 // servicesByCommissioner groups by commissioner: every commissioner whose
@@ -52,6 +96,34 @@ func (db *DB) servicesByCommissioner(ctx context.Context, region string, p Perio
 	if err != nil {
 		return nil, err
 	}
+	return db.commissionerGroups(ctx, region, figs)
+}
+
+// CommissionerActivity is Services(region, p, GroupByCommissioner) without
+// each commissioner's distinct technologies and varieties, which it leaves
+// at zero (the totals keep theirs): the figures the console's activity
+// page shows, without counting every commissioner's items under the
+// region, the bulk of the work at province level. A commissioner based
+// elsewhere whose only figures under region would be items is not listed.
+func (db *DB) CommissionerActivity(ctx context.Context, region string, p Period) (*Services, error) {
+	totals, err := db.serviceTotals(ctx, region, p)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := db.commissionerSums(ctx, region, p)
+	if err != nil {
+		return nil, fmt.Errorf("activity by commissioner of %s: %w", region, err)
+	}
+	groups, err := db.commissionerGroups(ctx, region, nonZero(mergeFigures(sums, nil)))
+	if err != nil {
+		return nil, err
+	}
+	return &Services{Totals: totals, Groups: groups}, nil
+}
+
+// commissionerGroups makes the groups of figs, keyed by commissioner, with
+// every commissioner based under region, ordered by name.
+func (db *DB) commissionerGroups(ctx context.Context, region string, figs map[string]ServiceFigures) ([]ServiceGroup, error) {
 	names, err := db.commissionerNames(ctx, region, figs)
 	if err != nil {
 		return nil, err

@@ -65,16 +65,26 @@ type SummaryFigures struct {
 // directly.
 func (db *DB) Summary(ctx context.Context, region string, year int) (*SummaryFigures, error) {
 	p := YearPeriod(year)
-	s := &SummaryFigures{}
 	cov, err := db.coverageGroups(ctx, region, len(region), p)
 	if err != nil {
 		return nil, err
 	}
-	s.CoverageFigures = cov[region]
-	s.CoverageFigures.rates()
-	if s.ServiceFigures, err = db.serviceTotals(ctx, region, p); err != nil {
+	svc, err := db.serviceTotals(ctx, region, p)
+	if err != nil {
 		return nil, err
 	}
+	return db.SummaryFrom(ctx, region, year, cov[region], svc)
+}
+
+// SummaryFrom is Summary for a caller that already holds the region's
+// coverage and service totals for the year (Coverage(region,
+// YearPeriod(year)).Totals, Services(...).Totals): it takes those instead
+// of counting them a second time, and gathers the rest.
+func (db *DB) SummaryFrom(ctx context.Context, region string, year int, cov CoverageFigures, svc ServiceFigures) (*SummaryFigures, error) {
+	p := YearPeriod(year)
+	s := &SummaryFigures{CoverageFigures: cov, ServiceFigures: svc}
+	s.CoverageFigures.rates()
+	var err error
 	if s.IncomeFigures, err = db.Income(ctx, region, year); err != nil {
 		return nil, err
 	}

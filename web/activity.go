@@ -36,7 +36,8 @@ type activityData struct {
 }
 
 // activity shows who worked in a region and period, from the figures of
-// GET /stats/services?group_by=commissioner and the visit list.
+// GET /stats/services?group_by=commissioner (those the page shows) and the
+// visit list.
 func (w *Console) activity(c echo.Context, v *view) error {
 	v.Nav, v.Title = "activity", v.T("activity")
 	ctx := c.Request().Context()
@@ -44,7 +45,7 @@ func (w *Console) activity(c echo.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	svc, err := w.d.DB.Services(ctx, f.Region.Code, f.Period, models.GroupByCommissioner)
+	svc, err := w.d.DB.CommissionerActivity(ctx, f.Region.Code, f.Period)
 	if err != nil {
 		return err
 	}

@@ -35,8 +35,23 @@ func TestActivity(t *testing.T) {
 		api := env.Do(http.MethodGet, "/api/v1/stats/services?region=330824&year=2025&group_by=commissioner", f.bureau.Token, nil)
 		var svc struct {
 			Totals map[string]float64 `json:"totals"`
+			Groups []map[string]any   `json:"groups"`
 		}
 		api.Decode(t, &svc)
+		// Every commissioner the API groups is a row with the API's figures.
+		table := r.Body[strings.Index(r.Body, `id="commissioners"`):]
+		table = table[:strings.Index(table, "</table>")]
+		if n := strings.Count(table, "<tr data-code="); n != len(svc.Groups) || n != 3 {
+			t.Errorf("%d commissioner rows, the API has %d groups, by hand 3", n, len(svc.Groups))
+		}
+		for _, g := range svc.Groups {
+			row := figures(t, table, `data-code="`+g["key"].(string)+`"`, "</tr>")
+			for _, k := range []string{"visits", "visit_days", "trainings"} {
+				if row[k] != g[k].(float64) {
+					t.Errorf("%s of %s: page %v, API %v", k, g["name"], row[k], g[k])
+				}
+			}
+		}
 		page := figures(t, r.Body, `class="figures totals"`, "</section>")
 		for k, hand := range map[string]float64{"visits": 5, "visit_days": 5, "trainings": 0, "farmers_served": 60} {
 			if page[k] != svc.Totals[k] || svc.Totals[k] != hand {

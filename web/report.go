@@ -32,13 +32,10 @@ func (w *Console) report(c echo.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	s, err := w.d.DB.Summary(ctx, f.Region.Code, f.Year)
-	if err != nil {
-		return err
-	}
-	d := reportData{periodForm: f, Figures: s, Sentences: handlers.SummarySentences(f.Region.Name, f.Year, s),
-		Wan: map[string]string{"project_funds": handlers.Wan(s.ProjectFundsFen), "income_increase": handlers.Wan(s.IncomeIncreaseFen),
-			"plot_income_increase": handlers.Wan(s.PlotIncomeIncreaseFen)}}
+	// Above village level the page counts coverage and services once, by
+	// child region, and the summary takes its totals from them.
+	var s *models.SummaryFigures
+	var children []reportRow
 	if f.Region.Level != models.LevelVillage {
 		cov, err := w.d.DB.Coverage(ctx, f.Region.Code, f.Period)
 		if err != nil {
@@ -48,13 +45,21 @@ func (w *Console) report(c echo.Context, v *view) error {
 		if err != nil {
 			return err
 		}
+		if s, err = w.d.DB.SummaryFrom(ctx, f.Region.Code, f.Year, cov.Totals, svc.Totals); err != nil {
+			return err
+		}
 		byCode := map[string]models.ServiceFigures{}
 		for _, g := range svc.Groups {
 			byCode[g.Key] = g.ServiceFigures
 		}
 		for _, ch := range cov.Children {
-			d.Children = append(d.Children, reportRow{CoverageRow: ch, Services: byCode[ch.Code]})
+			children = append(children, reportRow{CoverageRow: ch, Services: byCode[ch.Code]})
 		}
+	} else if s, err = w.d.DB.Summary(ctx, f.Region.Code, f.Year); err != nil {
+		return err
 	}
+	d := reportData{periodForm: f, Figures: s, Sentences: handlers.SummarySentences(f.Region.Name, f.Year, s),
+		Wan: map[string]string{"project_funds": handlers.Wan(s.ProjectFundsFen), "income_increase": handlers.Wan(s.IncomeIncreaseFen),
+			"plot_income_increase": handlers.Wan(s.PlotIncomeIncreaseFen)}, Children: children}
 	return w.render(c, http.StatusOK, "report", v.with(d))
 }

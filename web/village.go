@@ -100,49 +100,48 @@ func (w *Console) assigneeName(ctx context.Context, p *models.Principal, a model
 	return a.TeamID
 }
 
-// visitRows adds commissioner names and photos to a page of visits.
+// visitRows adds commissioner names (the id for one p may not see) and
+// their first eight photos to a page of visits, in three queries for the
+// page.
 func (w *Console) visitRows(ctx context.Context, p *models.Principal, recs []models.Record) ([]visitRow, error) {
-	names := map[string]string{}
-	out := make([]visitRow, 0, len(recs))
+	var commissioners, ids []string
 	for _, rec := range recs {
 		vi := rec.(*models.Visit)
-		name, ok := names[vi.CommissionerID]
-		if !ok {
-			name = vi.CommissionerID
-			if cm, err := w.d.DB.GetCommissioner(ctx, p, vi.CommissionerID); err == nil {
-				name = cm.Name
-			}
-			names[vi.CommissionerID] = name
-		}
-		photos, err := w.photoRows(ctx, p, vi.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, visitRow{Visit: vi, Commissioner: name, Photos: photos})
+		commissioners, ids = append(commissioners, vi.CommissionerID), append(ids, vi.ID)
 	}
-	return out, nil
-}
-
-// photoRows lists the photos of a visit that p may see.
-func (w *Console) photoRows(ctx context.Context, p *models.Principal, visitID string) ([]photoRow, error) {
-	photos, _, err := w.d.DB.ListPhotos(ctx, p, models.PhotoFilter{OwnerType: handlers.TypeVisit, OwnerID: visitID}, 8, "")
-	if err != nil || len(photos) == 0 {
+	names, err := w.d.DB.VisibleCommissionerNames(ctx, p, commissioners)
+	if err != nil {
 		return nil, err
 	}
-	shas := make([]string, len(photos))
-	for i, ph := range photos {
-		shas[i] = ph.SHA256
+	photos, err := w.d.DB.FirstPhotos(ctx, p, handlers.TypeVisit, ids, 8)
+	if err != nil {
+		return nil, err
+	}
+	var shas []string
+	for _, phs := range photos {
+		for _, ph := range phs {
+			shas = append(shas, ph.SHA256)
+		}
 	}
 	thumbs, err := w.d.DB.PhotosWithThumbnail(ctx, shas)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]photoRow, len(photos))
-	for i, ph := range photos {
-		out[i] = photoRow{Photo: ph, Small: "/api/v1/photos/" + ph.ID + "/content"}
-		if thumbs[ph.SHA256] {
-			out[i].Small = "/api/v1/photos/" + ph.ID + "/thumbnail"
+	out := make([]visitRow, 0, len(recs))
+	for _, rec := range recs {
+		vi := rec.(*models.Visit)
+		row := visitRow{Visit: vi, Commissioner: vi.CommissionerID}
+		if name, ok := names[vi.CommissionerID]; ok {
+			row.Commissioner = name
 		}
+		for _, ph := range photos[vi.ID] {
+			pr := photoRow{Photo: ph, Small: "/api/v1/photos/" + ph.ID + "/content"}
+			if thumbs[ph.SHA256] {
+				pr.Small = "/api/v1/photos/" + ph.ID + "/thumbnail"
+			}
+			row.Photos = append(row.Photos, pr)
+		}
+		out = append(out, row)
 	}
 	return out, nil
 }

@@ -115,6 +115,17 @@ func New(t testing.TB, backend string) *Env {
 // NewWithConfig starts tepai with cfg and imports Kaihua County.
 func NewWithConfig(t testing.TB, backend string, cfg config.Config) *Env {
 	t.Helper()
+	env := Start(t, backend, cfg)
+	env.ImportRegions("330824")
+	return env
+}
+
+// Start starts tepai with cfg as tepai serve does (migrations, the admin
+// of cfg when there is none, background jobs, the same HTTP server) on a
+// loopback listener, and stops it when the test ends. It imports nothing:
+// a benchmark points it at a database already filled.
+func Start(t testing.TB, backend string, cfg config.Config) *Env {
+	t.Helper()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if os.Getenv("TEPAI_TEST_LOG") != "" {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -140,9 +151,7 @@ func NewWithConfig(t testing.TB, backend string, cfg config.Config) *Env {
 		app.Wait()
 		app.Close()
 	})
-	env := &Env{T: t, Backend: backend, App: app, Server: srv, Config: cfg, statements: statements}
-	env.ImportRegions("330824")
-	return env
+	return &Env{T: t, Backend: backend, App: app, Server: srv, Config: cfg, statements: statements}
 }
 
 // DB is the Env's database.
