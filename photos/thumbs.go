@@ -111,7 +111,12 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 		return err
 	}
 	defer rc.Close()
-	br := bufio.NewReaderSize(rc, headCap)
+	br := headReaders.Get().(*bufio.Reader)
+	br.Reset(rc)
+	defer func() {
+		br.Reset(nil)
+		headReaders.Put(br)
+	}()
 	head, _ := br.Peek(headCap)
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil && int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return fmt.Errorf("%w: %d×%d", errUndecodable, cfg.Width, cfg.Height)
@@ -125,15 +130,25 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 		return err
 	}
 	thumb := orient(small, orientation)
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, thumb, &jpeg.Options{Quality: 80}); err != nil {
+	buf := thumbBuffers.Get().(*bytes.Buffer)
+	defer thumbBuffers.Put(buf)
+	buf.Reset()
+	if err := jpeg.Encode(buf, thumb, &jpeg.Options{Quality: 80}); err != nil {
 		return err
 	}
-	if err := s.store.Put(ctx, models.ThumbnailKey(sha), &buf, int64(buf.Len()), TypeJPEG); err != nil {
+	if err := s.store.Put(ctx, models.ThumbnailKey(sha), bytes.NewReader(buf.Bytes()), int64(buf.Len()), TypeJPEG); err != nil {
 		return err
 	}
 	return s.db.MarkThumbnail(ctx, sha)
 }
+
+// headReaders and thumbBuffers are reused from one thumbnail to the next:
+// the reader that keeps a photo's leading bytes for its headers, and the
+// buffer its thumbnail is encoded into.
+var (
+	headReaders  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, headCap) }}
+	thumbBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
 
 // thumbnailPicture decodes the photo in r and scales it to fit
 // ThumbnailSize: a JPEG decoded at the smallest DCT scale (1/2, 1/4, 1/8)
