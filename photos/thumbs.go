@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/jpeg"
 	"io"
 	"os"
@@ -156,7 +157,7 @@ var (
 // pixel memory a full decode spends (a 12-megapixel camera JPEG decodes at
 // 1/8: 500×375); other types, and the rare JPEG that cannot be decoded
 // scaled (CMYK), in full, read again from the store, one at a time.
-func thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (*image.RGBA, error) {
+func thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (image.Image, error) {
 	if isJPEG {
 		img, err := jpegscale.DecodeScaled(r, ThumbnailSize, ThumbnailSize)
 		if err == nil {
@@ -205,8 +206,9 @@ func exifOrientation(head []byte) int {
 
 // orient turns img upright: EXIF orientation o says how the camera held
 // it (6: rotate 90° clockwise to show, 8: counter-clockwise, 3: 180°, and
-// 2, 4, 5, 7 their mirror images).
-func orient(img *image.RGBA, o int) *image.RGBA {
+// 2, 4, 5, 7 their mirror images). img is what scaleDown makes: RGBA, or
+// YCbCr at full chroma, whose three planes turn alike.
+func orient(img image.Image, o int) image.Image {
 	if o == 1 {
 		return img
 	}
@@ -215,7 +217,30 @@ func orient(img *image.RGBA, o int) *image.RGBA {
 	if o >= 5 {
 		dw, dh = h, w
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	switch m := img.(type) {
+	case *image.RGBA:
+		dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+		turn(w, h, o, func(x, y, dx, dy int) { dst.SetRGBA(dx, dy, m.RGBAAt(x, y)) })
+		return dst
+	case *image.YCbCr:
+		if m.SubsampleRatio != image.YCbCrSubsampleRatio444 {
+			break
+		}
+		dst := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio444)
+		turn(w, h, o, func(x, y, dx, dy int) {
+			s, d := m.YOffset(x+m.Rect.Min.X, y+m.Rect.Min.Y), dy*dst.YStride+dx
+			dst.Y[d], dst.Cb[d], dst.Cr[d] = m.Y[s], m.Cb[s], m.Cr[s]
+		})
+		return dst
+	}
+	rgba := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(rgba, rgba.Rect, img, img.Bounds().Min, draw.Src)
+	return orient(rgba, o)
+}
+
+// turn calls move for every pixel (x, y) of a w×h picture with where it
+// goes, (dx, dy), when the picture is turned upright from orientation o.
+func turn(w, h, o int, move func(x, y, dx, dy int)) {
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			dx, dy := x, y
@@ -235,8 +260,7 @@ func orient(img *image.RGBA, o int) *image.RGBA {
 			case 8:
 				dx, dy = y, w-1-x
 			}
-			dst.SetRGBA(dx, dy, img.RGBAAt(x, y))
+			move(x, y, dx, dy)
 		}
 	}
-	return dst
 }
