@@ -9,13 +9,14 @@ import (
 )
 
 // Creates of single records (POST of a visit, a household, ...) that
-// arrive while another is being written share one transaction: the first
-// writes alone at once; those arriving meanwhile queue, and when it
-// commits the first of them writes the whole queue in one transaction (one
-// multi-row INSERT per type, one of audit entries, one statistics upsert
-// per table, one raise of the change log's head, one commit), as a sync
-// push writes its batch. A request is answered only once its own
-// transaction has committed, so every write is as durable as before.
+// arrive while others are being written share one transaction: the first
+// ones (up to maxInFlight) write alone at once; those arriving meanwhile
+// queue, and when a transaction commits the first of them writes the queue
+// in one transaction (one multi-row INSERT per type, one of audit entries,
+// one statistics upsert per table, one raise of the change log's head, one
+// commit), as a sync push writes its batch. A request is answered only
+// once its own transaction has committed, so every write is as durable as
+// before.
 //
 // Measured (BenchmarkRecordCPU, BenchmarkWriteConcurrency): one POST
 // costs 15 statements and a commit, a record of a 50-record push a
@@ -32,15 +33,20 @@ import (
 // that one request never fails another: each then answers exactly as it
 // would have alone.
 
-// maxGroup bounds the creates written in one shared transaction.
-const maxGroup = 64
+// maxGroup bounds the creates written in one shared transaction;
+// maxInFlight is how many such transactions run at once, so that one
+// builds while another waits for its commit to reach the disk.
+const (
+	maxGroup    = 64
+	maxInFlight = 2
+)
 
-// groupCommit queues the creates that arrive while a transaction of
-// creates is in flight.
+// groupCommit queues the creates that arrive while maxInFlight
+// transactions of creates are in flight.
 type groupCommit struct {
-	mu    sync.Mutex
-	busy  bool
-	queue []*groupJob
+	mu       sync.Mutex
+	inFlight int
+	queue    []*groupJob
 }
 
 // groupJob is one request's create waiting for a shared transaction.
@@ -65,12 +71,12 @@ func (r *Records) writeCreate(ctx context.Context, c call, w pendingWrite) error
 	j := &groupJob{ctx: ctx, c: c, w: w, wake: make(chan struct{})}
 	g := &r.group
 	g.mu.Lock()
-	if g.busy {
+	if g.inFlight >= maxInFlight {
 		g.queue = append(g.queue, j)
 		g.mu.Unlock()
 		<-j.wake
 	} else {
-		g.busy = true
+		g.inFlight++
 		g.mu.Unlock()
 		j.lead, j.batch = true, []*groupJob{j}
 	}
@@ -102,7 +108,7 @@ func (r *Records) lead(j *groupJob) {
 			g.queue = nil
 		}
 		if len(next) == 0 {
-			g.busy = false
+			g.inFlight--
 		}
 		g.mu.Unlock()
 		if len(next) > 0 {
