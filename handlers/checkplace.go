@@ -133,6 +133,10 @@ func (ck *checker) mayWrite(code, date string) bool {
 
 // homeRegion is the caller's home region as a commissioner.
 func (ck *checker) homeRegion() string {
+	if ck.p.HomeKnown {
+		// Read with the caller's session, in this request.
+		return ck.p.CommissionerHome
+	}
 	c := cacheOf(ck.ctx)
 	home, err := remember(c, homesOf(c), ck.p.CommissionerID, func() (string, error) {
 		return ck.db.CommissionerHome(ck.ctx, ck.p.CommissionerID)

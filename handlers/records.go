@@ -62,6 +62,8 @@ type Records struct {
 	specs map[string]*spec
 	order []*spec
 	known *regionSet
+	// group queues creates for shared transactions (groupcommit.go).
+	group groupCommit
 }
 
 // NewRecords returns the record service over db.

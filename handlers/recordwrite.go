@@ -188,18 +188,11 @@ func (r *Records) write(ctx context.Context, c call, sp *spec, action string, be
 		c.batch.add(pendingWrite{sp: sp, action: action, before: before, after: after, op: op})
 		return nil
 	}
-	return r.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := flagVisits(tx, c, []models.Record{after}); err != nil {
-			return err
-		}
-		if err := op(tx); err != nil {
-			return err
-		}
-		if err := r.recordChange(ctx, tx, c, sp, action, before, after); err != nil {
-			return err
-		}
-		return refreshPhotoFlags(tx, before, after)
-	})
+	w := pendingWrite{sp: sp, action: action, before: before, after: after, op: op}
+	if action == models.ActionCreate && !c.sync {
+		return r.writeCreate(ctx, c, w)
+	}
+	return r.writeAlone(ctx, c, w)
 }
 
 // recordChange writes the audit entry and change-log row of one change.

@@ -39,7 +39,12 @@ type Principal struct {
 	Role           string
 	RegionCode     string
 	CommissionerID string
-	SessionID      string
+	// CommissionerHome is the home region code of the commissioner, read
+	// with the principal when HomeKnown: a write checks its places against
+	// it without reading it again.
+	CommissionerHome string
+	HomeKnown        bool
+	SessionID        string
 	// MustChangePassword limits the caller to reading itself and changing
 	// its password (after a reset).
 	MustChangePassword bool
@@ -50,12 +55,12 @@ type Principal struct {
 // gorm.ErrRecordNotFound.
 func (db *DB) LoadPrincipal(ctx context.Context, userID, sessionID string) (*Principal, error) {
 	var row struct {
-		ID, Name, Role, RegionCode string
-		CommissionerID             *string
-		MustChangePassword         bool
+		ID, Name, Role, RegionCode       string
+		CommissionerID, CommissionerHome *string
+		MustChangePassword               bool
 	}
 	err := db.WithContext(ctx).Table("users u").
-		Select("u.id, u.name, u.role, u.region_code, u.must_change_password, c.id AS commissioner_id").
+		Select("u.id, u.name, u.role, u.region_code, u.must_change_password, c.id AS commissioner_id, c.region_code AS commissioner_home").
 		Joins("JOIN sessions s ON s.user_id = u.id AND s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ?", sessionID, Now()).
 		Joins("LEFT JOIN commissioners c ON c.user_id = u.id AND c.deleted_at IS NULL").
 		Where("u.id = ? AND u.active = ?", userID, true).
@@ -67,6 +72,9 @@ func (db *DB) LoadPrincipal(ctx context.Context, userID, sessionID string) (*Pri
 		MustChangePassword: row.MustChangePassword}
 	if row.CommissionerID != nil {
 		p.CommissionerID = *row.CommissionerID
+		if row.CommissionerHome != nil {
+			p.CommissionerHome, p.HomeKnown = *row.CommissionerHome, true
+		}
 	}
 	return p, nil
 }

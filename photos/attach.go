@@ -1,6 +1,7 @@
 package photos
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -12,12 +13,20 @@ import (
 	"gorm.io/gorm"
 )
 
-// attach moves the checked bytes at src to their content key and writes
+// source is where a photo's checked bytes are: stored under a temporary
+// key, or held in memory.
+type source struct {
+	key         string
+	body        []byte
+	contentType string
+}
+
+// attach puts the checked bytes of src at their content key and writes
 // the photo record, in one transaction that holds the owner's row and the
 // content's blob row: a concurrent delete or sweep of the same bytes waits
-// for it, so the record never points at bytes that are gone. src is
-// removed whatever happens.
-func (s *Service) attach(ctx context.Context, p *models.Principal, f Form, ins *Inspection, src, requestID string) (*models.Photo, bool, error) {
+// for it, so the record never points at bytes that are gone. A temporary
+// object src names is removed whatever happens.
+func (s *Service) attach(ctx context.Context, p *models.Principal, f Form, ins *Inspection, src source, requestID string) (*models.Photo, bool, error) {
 	var out *models.Photo
 	var created bool
 	err := s.db.PhotoTx(ctx, func(tx *gorm.DB) error {
@@ -44,21 +53,30 @@ func (s *Service) attach(ctx context.Context, p *models.Principal, f Form, ins *
 	if models.IsDuplicate(err) {
 		err = errIDTaken
 	}
-	if err != nil || !created {
-		s.discard(ctx, src)
+	if (err != nil || !created) && src.key != "" {
+		s.discard(ctx, src.key)
 	}
 	return out, created, err
 }
 
-// insert locks the content, moves the bytes into place, writes the photo
+// insert locks the content, puts the bytes into place, writes the photo
 // with its change record, queues its thumbnail and refreshes the flags of
 // the visits that hold the same bytes.
-func (s *Service) insert(ctx context.Context, tx *gorm.DB, ph *models.Photo, src string, p *models.Principal, requestID string) error {
+func (s *Service) insert(ctx context.Context, tx *gorm.DB, ph *models.Photo, src source, p *models.Principal, requestID string) error {
 	blob, err := models.LockBlob(tx, models.PhotoBlob{SHA256: ph.SHA256, Size: ph.Size, ContentType: ph.ContentType})
 	if err != nil {
 		return err
 	}
-	if err := s.moveInto(ctx, src, models.PhotoKey(ph.SHA256)); err != nil {
+	dst := models.PhotoKey(ph.SHA256)
+	if src.key != "" {
+		err = s.moveInto(ctx, src.key, dst)
+	} else {
+		// The key is the bytes' hash: writing it again when it is there
+		// already (the same content stored before, or a retried
+		// transaction) replaces it with the same bytes.
+		err = s.store.Put(ctx, dst, bytes.NewReader(src.body), int64(len(src.body)), src.contentType)
+	}
+	if err != nil {
 		return err
 	}
 	if err := tx.Create(ph).Error; err != nil {

@@ -2,7 +2,6 @@ package photos
 
 import (
 	"image"
-	"image/color"
 
 	"golang.org/x/image/draw"
 )
@@ -10,11 +9,12 @@ import (
 // scaleDown fits img into a size×size box, keeping its aspect, never
 // enlarging it. A JPEG (YCbCr) is reduced in one pass by a box filter read
 // straight from its planes (each thumbnail pixel the mean of the picture's
-// pixels it covers), converting only the thumbnail's pixels to RGB; other
-// pictures are scaled bilinearly. Bilinear scaling straight from YCbCr
+// pixels it covers), into a YCbCr picture at full chroma that the JPEG
+// encoder takes as it is: no conversion to RGB and back. Other pictures
+// are scaled bilinearly into RGBA. Bilinear scaling straight from YCbCr
 // converts the colours sample by sample and costs several times the
 // decoding itself.
-func scaleDown(img image.Image, size int) *image.RGBA {
+func scaleDown(img image.Image, size int) image.Image {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w > size || h > size {
@@ -32,15 +32,14 @@ func scaleDown(img image.Image, size int) *image.RGBA {
 	return dst
 }
 
-// boxResample reduces src to w×h (no larger than src): each pixel of the
-// result is the mean of the block of src it covers, blocks splitting src's
-// width and height as evenly as whole pixels allow. Luma and chroma are
-// each averaged over the block on their own planes before the conversion
-// to RGB, which is linear but for rounding.
-func boxResample(src *image.YCbCr, w, h int) *image.RGBA {
+// boxResample reduces src to w×h (no larger than src) at 4:4:4: each
+// pixel of the result is the mean of the block of src it covers, blocks
+// splitting src's width and height as evenly as whole pixels allow; luma
+// and chroma are each averaged over the block on their own planes.
+func boxResample(src *image.YCbCr, w, h int) *image.YCbCr {
 	b := src.Bounds()
 	sw, sh := b.Dx(), b.Dy()
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	dst := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
 	// The size of one chroma sample in pixels, across and down.
 	cw, ch := 1, 1
 	switch src.SubsampleRatio {
@@ -58,32 +57,40 @@ func boxResample(src *image.YCbCr, w, h int) *image.RGBA {
 	// Chroma offsets are taken relative to the plane's origin, as
 	// image.YCbCr.COffset does.
 	cx0, cy0 := b.Min.X/cw, b.Min.Y/ch
+	// Each column's block, across: luma from x0 to x1 (offsets in a row of
+	// the luma plane), chroma from cxA to cxB.
+	type span struct{ x0, x1, cxA, cxB int }
+	cols := make([]span, w)
+	for ox := range w {
+		x0, x1 := b.Min.X+ox*sw/w, b.Min.X+(ox+1)*sw/w
+		cols[ox] = span{x0 - src.Rect.Min.X, x1 - src.Rect.Min.X, x0/cw - cx0, max((x1+cw-1)/cw-cx0, x0/cw-cx0+1)}
+	}
 	for oy := range h {
 		y0, y1 := b.Min.Y+oy*sh/h, b.Min.Y+(oy+1)*sh/h
 		cyA, cyB := y0/ch-cy0, max((y1+ch-1)/ch-cy0, y0/ch-cy0+1)
-		row := dst.Pix[oy*dst.Stride:]
-		for ox := range w {
-			x0, x1 := b.Min.X+ox*sw/w, b.Min.X+(ox+1)*sw/w
+		yRow := (y0 - src.Rect.Min.Y) * src.YStride
+		dY := dst.Y[oy*dst.YStride : oy*dst.YStride+w]
+		dCb := dst.Cb[oy*dst.CStride : oy*dst.CStride+w]
+		dCr := dst.Cr[oy*dst.CStride : oy*dst.CStride+w]
+		for ox, c := range cols {
 			var sy int
-			for y := y0; y < y1; y++ {
-				i := src.YOffset(x0, y)
-				for _, v := range src.Y[i : i+x1-x0] {
+			for r := yRow; r < yRow+(y1-y0)*src.YStride; r += src.YStride {
+				for _, v := range src.Y[r+c.x0 : r+c.x1] {
 					sy += int(v)
 				}
 			}
-			cxA, cxB := x0/cw-cx0, max((x1+cw-1)/cw-cx0, x0/cw-cx0+1)
 			var scb, scr int
 			for cy := cyA; cy < cyB; cy++ {
 				i := cy * src.CStride
-				for cx := cxA; cx < cxB; cx++ {
-					scb += int(src.Cb[i+cx])
-					scr += int(src.Cr[i+cx])
+				for cx := i + c.cxA; cx < i+c.cxB; cx++ {
+					scb += int(src.Cb[cx])
+					scr += int(src.Cr[cx])
 				}
 			}
-			n, cn := (y1-y0)*(x1-x0), (cyB-cyA)*(cxB-cxA)
-			r, g, bl := color.YCbCrToRGB(uint8((sy+n/2)/n), uint8((scb+cn/2)/cn), uint8((scr+cn/2)/cn))
-			px := row[ox*4 : ox*4+4 : ox*4+4]
-			px[0], px[1], px[2], px[3] = r, g, bl, 0xff
+			n, cn := (y1-y0)*(c.x1-c.x0), (cyB-cyA)*(c.cxB-c.cxA)
+			dY[ox] = uint8((sy + n/2) / n)
+			dCb[ox] = uint8((scb + cn/2) / cn)
+			dCr[ox] = uint8((scr + cn/2) / cn)
 		}
 	}
 	return dst

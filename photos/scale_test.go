@@ -1,6 +1,7 @@
 package photos
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -34,6 +35,18 @@ func ycbcrSubsampled(w, h int, ratio image.YCbCrSubsampleRatio, paint func(x, y 
 	return img
 }
 
+// rgbaAt is the colour of img at (x, y) in RGBA.
+func rgbaAt(img image.Image, x, y int) color.RGBA {
+	return color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+}
+
+// toRGBA converts img to RGBA.
+func toRGBA(img image.Image) *image.RGBA {
+	out := image.NewRGBA(img.Bounds())
+	draw.Draw(out, out.Rect, img, img.Bounds().Min, draw.Src)
+	return out
+}
+
 func near(a, b uint8, tol int) bool { d := int(a) - int(b); return d <= tol && d >= -tol }
 
 func TestScaleDownKeepsShapeAndColours(t *testing.T) {
@@ -64,7 +77,7 @@ func TestScaleDownKeepsShapeAndColours(t *testing.T) {
 			}
 			// Well inside each half the colour is the painted one, give or
 			// take the rounding of two colour conversions.
-			left, right := got.RGBAAt(c.wantW/8, c.wantH/2), got.RGBAAt(c.wantW*7/8, c.wantH/2)
+			left, right := rgbaAt(got, c.wantW/8, c.wantH/2), rgbaAt(got, c.wantW*7/8, c.wantH/2)
 			for _, p := range []struct{ got, want color.RGBA }{{left, red}, {right, blue}} {
 				if !near(p.got.R, p.want.R, 3) || !near(p.got.G, p.want.G, 3) || !near(p.got.B, p.want.B, 3) || p.got.A != 255 {
 					t.Fatalf("pixel %v, want %v", p.got, p.want)
@@ -90,7 +103,7 @@ func TestBoxResampleMatchesFullBilinear(t *testing.T) {
 		n := uint8(rng.Intn(40))
 		return color.RGBA{uint8(x/8) + n, uint8(y/6) + n, uint8((x+y)/14) + n, 255}
 	})
-	fast := scaleDown(src, 320)
+	fast := toRGBA(scaleDown(src, 320))
 	full := image.NewRGBA(fast.Bounds())
 	draw.BiLinear.Scale(full, full.Bounds(), src, src.Bounds(), draw.Src, nil)
 	var sum int
@@ -120,5 +133,26 @@ func BenchmarkScaleDown(b *testing.B) {
 				draw.BiLinear.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
 			}
 		})
+	}
+}
+
+// A thumbnail at full chroma turns upright pixel for pixel as its RGBA
+// conversion does, for every EXIF orientation; and orientation 6 (the
+// phone turned clockwise) moves the top-left pixel to the top-right.
+func TestOrientYCbCrAsRGBA(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	src := image.NewYCbCr(image.Rect(0, 0, 7, 4), image.YCbCrSubsampleRatio444)
+	for _, p := range [][]byte{src.Y, src.Cb, src.Cr} {
+		rng.Read(p)
+	}
+	for o := 1; o <= 8; o++ {
+		got, want := toRGBA(orient(src, o)), orient(toRGBA(src), o).(*image.RGBA)
+		if got.Rect != want.Rect || !bytes.Equal(got.Pix, want.Pix) {
+			t.Errorf("orientation %d: %v against %v", o, got.Rect, want.Rect)
+		}
+	}
+	turned := orient(src, 6)
+	if turned.Bounds() != image.Rect(0, 0, 4, 7) || rgbaAt(turned, 3, 0) != rgbaAt(src, 0, 0) {
+		t.Errorf("orientation 6: %v, top right %v, want %v", turned.Bounds(), rgbaAt(turned, 3, 0), rgbaAt(src, 0, 0))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -117,15 +118,29 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 		}
 		return sameOrConflict(existing, f, in.result)
 	}
-	body, size, err := holdSmall(in)
+	buf := heldBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 2*smallPhoto {
+			buf.Reset()
+			heldBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	held, rest, err := holdSmall(buf, in)
 	if err != nil {
 		return nil, false, err
 	}
+	if rest == nil {
+		// Checked whole in memory: the bytes go straight to their content
+		// key under the content's lock, one PUT instead of a PUT to a
+		// temporary key, a copy and a delete.
+		return s.attach(ctx, p, f, in.result, source{body: held, contentType: in.kind}, requestID)
+	}
 	tmp := "tmp/" + models.NewID()
-	if err := s.store.Put(ctx, tmp, body, size, in.kind); err != nil {
+	if err := s.store.Put(ctx, tmp, rest, -1, in.kind); err != nil {
 		return nil, false, err
 	}
-	return s.attach(ctx, p, f, in.result, tmp, requestID)
+	return s.attach(ctx, p, f, in.result, source{key: tmp}, requestID)
 }
 
 // smallPhoto is the largest photo held in memory on its way to the store;
@@ -134,20 +149,23 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 // PUT of the same bytes.
 const smallPhoto = 1 << 20
 
-// holdSmall reads the whole photo from in when it is at most smallPhoto
-// bytes and returns it with its size; a larger one is returned as a
-// reader of what was read followed by the rest, of unknown size (-1), for
+// heldBuffers are the buffers photos are held in, reused from one upload
+// to the next rather than grown anew for each.
+var heldBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// holdSmall reads the whole photo from in into buf when it is at most
+// smallPhoto bytes and returns its bytes (a view of buf); a larger one is
+// returned as rest, a reader of what was read followed by the rest, for
 // the store to spool.
-func holdSmall(in io.Reader) (io.Reader, int64, error) {
-	var buf bytes.Buffer
-	n, err := io.CopyN(&buf, in, smallPhoto+1)
+func holdSmall(buf *bytes.Buffer, in io.Reader) (held []byte, rest io.Reader, err error) {
+	_, err = io.CopyN(buf, in, smallPhoto+1)
 	if errors.Is(err, io.EOF) {
-		return bytes.NewReader(buf.Bytes()), n, nil
+		return buf.Bytes(), nil, nil
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	return io.MultiReader(&buf, in), -1, nil
+	return nil, io.MultiReader(buf, in), nil
 }
 
 // CreateFromStored attaches the bytes already stored under key (a
@@ -170,7 +188,7 @@ func (s *Service) CreateFromStored(ctx context.Context, p *models.Principal, f F
 	if existing != nil {
 		return sameOrConflict(existing, f, ins)
 	}
-	return s.attach(ctx, p, f, ins, key, requestID)
+	return s.attach(ctx, p, f, ins, source{key: key}, requestID)
 }
 
 // precheck refuses, before any byte is read, an owner that is missing or

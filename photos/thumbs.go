@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/jpeg"
 	"io"
 	"os"
@@ -111,7 +112,12 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 		return err
 	}
 	defer rc.Close()
-	br := bufio.NewReaderSize(rc, headCap)
+	br := headReaders.Get().(*bufio.Reader)
+	br.Reset(rc)
+	defer func() {
+		br.Reset(nil)
+		headReaders.Put(br)
+	}()
 	head, _ := br.Peek(headCap)
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil && int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return fmt.Errorf("%w: %d×%d", errUndecodable, cfg.Width, cfg.Height)
@@ -125,15 +131,25 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 		return err
 	}
 	thumb := orient(small, orientation)
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, thumb, &jpeg.Options{Quality: 80}); err != nil {
+	buf := thumbBuffers.Get().(*bytes.Buffer)
+	defer thumbBuffers.Put(buf)
+	buf.Reset()
+	if err := jpeg.Encode(buf, thumb, &jpeg.Options{Quality: 80}); err != nil {
 		return err
 	}
-	if err := s.store.Put(ctx, models.ThumbnailKey(sha), &buf, int64(buf.Len()), TypeJPEG); err != nil {
+	if err := s.store.Put(ctx, models.ThumbnailKey(sha), bytes.NewReader(buf.Bytes()), int64(buf.Len()), TypeJPEG); err != nil {
 		return err
 	}
 	return s.db.MarkThumbnail(ctx, sha)
 }
+
+// headReaders and thumbBuffers are reused from one thumbnail to the next:
+// the reader that keeps a photo's leading bytes for its headers, and the
+// buffer its thumbnail is encoded into.
+var (
+	headReaders  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, headCap) }}
+	thumbBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
 
 // thumbnailPicture decodes the photo in r and scales it to fit
 // ThumbnailSize: a JPEG decoded at the smallest DCT scale (1/2, 1/4, 1/8)
@@ -141,7 +157,7 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 // pixel memory a full decode spends (a 12-megapixel camera JPEG decodes at
 // 1/8: 500×375); other types, and the rare JPEG that cannot be decoded
 // scaled (CMYK), in full, read again from the store, one at a time.
-func thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (*image.RGBA, error) {
+func thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (image.Image, error) {
 	if isJPEG {
 		img, err := jpegscale.DecodeScaled(r, ThumbnailSize, ThumbnailSize)
 		if err == nil {
@@ -190,8 +206,9 @@ func exifOrientation(head []byte) int {
 
 // orient turns img upright: EXIF orientation o says how the camera held
 // it (6: rotate 90° clockwise to show, 8: counter-clockwise, 3: 180°, and
-// 2, 4, 5, 7 their mirror images).
-func orient(img *image.RGBA, o int) *image.RGBA {
+// 2, 4, 5, 7 their mirror images). img is what scaleDown makes: RGBA, or
+// YCbCr at full chroma, whose three planes turn alike.
+func orient(img image.Image, o int) image.Image {
 	if o == 1 {
 		return img
 	}
@@ -200,7 +217,30 @@ func orient(img *image.RGBA, o int) *image.RGBA {
 	if o >= 5 {
 		dw, dh = h, w
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	switch m := img.(type) {
+	case *image.RGBA:
+		dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+		turn(w, h, o, func(x, y, dx, dy int) { dst.SetRGBA(dx, dy, m.RGBAAt(x, y)) })
+		return dst
+	case *image.YCbCr:
+		if m.SubsampleRatio != image.YCbCrSubsampleRatio444 {
+			break
+		}
+		dst := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio444)
+		turn(w, h, o, func(x, y, dx, dy int) {
+			s, d := m.YOffset(x+m.Rect.Min.X, y+m.Rect.Min.Y), dy*dst.YStride+dx
+			dst.Y[d], dst.Cb[d], dst.Cr[d] = m.Y[s], m.Cb[s], m.Cr[s]
+		})
+		return dst
+	}
+	rgba := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(rgba, rgba.Rect, img, img.Bounds().Min, draw.Src)
+	return orient(rgba, o)
+}
+
+// turn calls move for every pixel (x, y) of a w×h picture with where it
+// goes, (dx, dy), when the picture is turned upright from orientation o.
+func turn(w, h, o int, move func(x, y, dx, dy int)) {
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			dx, dy := x, y
@@ -220,8 +260,7 @@ func orient(img *image.RGBA, o int) *image.RGBA {
 			case 8:
 				dx, dy = y, w-1-x
 			}
-			dst.SetRGBA(dx, dy, img.RGBAAt(x, y))
+			move(x, y, dx, dy)
 		}
 	}
-	return dst
 }

@@ -52,6 +52,10 @@ func idctScaled(b *block, n int) {
 		b[0] = int32(math.Floor(float64(b[0])/8 + 0.5))
 		return
 	}
+	if n == 4 {
+		idct4(b)
+		return
+	}
 	s := 1
 	if n == 2 {
 		s = 2
@@ -80,4 +84,31 @@ func idctScaled(b *block, n int) {
 		}
 	}
 	copy(b[:n*n], out[:n*n])
+}
+
+// idct4 is idctScaled for n = 4, unrolled: the same products summed in the
+// same order, so the same pixels, at a fraction of the loops' cost.
+func idct4(b *block) {
+	t := &scaleTab[1]
+	t00, t01, t02, t03 := t[0], t[1], t[2], t[3]
+	t10, t11, t12, t13 := t[8], t[9], t[10], t[11]
+	t20, t21, t22, t23 := t[16], t[17], t[18], t[19]
+	t30, t31, t32, t33 := t[24], t[25], t[26], t[27]
+	var tmp [16]float32
+	for v := 0; v < 4; v++ {
+		r := b[v*8 : v*8+4 : v*8+4]
+		f0, f1, f2, f3 := float32(r[0]), float32(r[1]), float32(r[2]), float32(r[3])
+		o := tmp[v*4 : v*4+4 : v*4+4]
+		o[0] = 0 + t00*f0 + t01*f1 + t02*f2 + t03*f3
+		o[1] = 0 + t10*f0 + t11*f1 + t12*f2 + t13*f3
+		o[2] = 0 + t20*f0 + t21*f1 + t22*f2 + t23*f3
+		o[3] = 0 + t30*f0 + t31*f1 + t32*f2 + t33*f3
+	}
+	for x := 0; x < 4; x++ {
+		c0, c1, c2, c3 := tmp[x], tmp[4+x], tmp[8+x], tmp[12+x]
+		b[x] = int32(math.Floor(float64(0+t00*c0+t01*c1+t02*c2+t03*c3) + 0.5))
+		b[4+x] = int32(math.Floor(float64(0+t10*c0+t11*c1+t12*c2+t13*c3) + 0.5))
+		b[8+x] = int32(math.Floor(float64(0+t20*c0+t21*c1+t22*c2+t23*c3) + 0.5))
+		b[12+x] = int32(math.Floor(float64(0+t30*c0+t31*c1+t32*c2+t33*c3) + 0.5))
+	}
 }

@@ -254,11 +254,30 @@ func (d *decoder) processSOS(n int) error {
 							d.eobRun--
 						} else {
 							// Decode the AC coefficients, as specified in section F.2.2.2.
+							// The common case, a code found in the look-up
+							// table and the bits of its value already held, is
+							// done inline, as decodeHuffman and receiveExtend
+							// would do it, without reading a byte. A baseline
+							// block decoded at a reduced scale keeps only the
+							// coefficients up to keep: the others are read
+							// past, not extended.
 							huff := &d.huff[acTable][scan[i].ta]
+							keep := zigEnd
+							if !d.progressive && d.shift > 0 {
+								keep = int32(lastZig[d.shift])
+							}
 							for ; zig <= zigEnd; zig++ {
-								value, err := d.decodeHuffman(huff)
-								if err != nil {
-									return err
+								var value uint8
+								if v := huff.lut[(d.bits.a>>uint32(max(d.bits.n-lutSize, 0)))&0xff]; d.bits.n >= lutSize && v != 0 {
+									n := (v & 0xff) - 1
+									d.bits.n -= int32(n)
+									d.bits.m >>= n
+									value = uint8(v >> 8)
+								} else {
+									var err error
+									if value, err = d.decodeHuffman(huff); err != nil {
+										return err
+									}
 								}
 								val0 := value >> 4
 								val1 := value & 0x0f
@@ -267,11 +286,26 @@ func (d *decoder) processSOS(n int) error {
 									if zig > zigEnd {
 										break
 									}
+									if d.bits.n >= int32(val1) {
+										d.bits.n -= int32(val1)
+										d.bits.m >>= val1
+										if zig <= keep {
+											s := int32(1) << val1
+											ac := int32(d.bits.a>>uint8(d.bits.n)) & (s - 1)
+											if ac < s>>1 {
+												ac += ((-1) << val1) + 1
+											}
+											b[unzig[zig]] = ac << al
+										}
+										continue
+									}
 									ac, err := d.receiveExtend(val1)
 									if err != nil {
 										return err
 									}
-									b[unzig[zig]] = ac << al
+									if zig <= keep {
+										b[unzig[zig]] = ac << al
+									}
 								} else {
 									if val0 != 0x0f {
 										d.eobRun = uint16(1 << val0)
