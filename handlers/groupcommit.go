@@ -148,6 +148,9 @@ func (r *Records) runGroup(jobs []*groupJob) {
 		if err := flagVisits(tx, call{}, afters); err != nil {
 			return err
 		}
+		if err := lockParents(tx, writes); err != nil {
+			return err
+		}
 		if err := insertCreates(tx, writes); err != nil {
 			return err
 		}
