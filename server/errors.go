@@ -28,7 +28,8 @@ func errorHandler(base *slog.Logger, db *models.DB) echo.HTTPErrorHandler {
 		}
 		log := handlers.Logger(c)
 		if e.Status >= 500 {
-			log.Error("request failed", "status", e.Status, "code", e.Code, "err", err)
+			log.Error("request failed", "status", e.Status, "code", e.Code, "err", err,
+				"method", c.Request().Method, "route", c.Path())
 		} else {
 			log.Debug("request refused", "status", e.Status, "code", e.Code, "err", err)
 		}
