@@ -32,7 +32,7 @@ func TestTxWritersOnTwoNodesAllCommit(t *testing.T) {
 		t.Skip("not a Galera cluster: writers on two servers would share no head")
 	}
 	nodes := []*models.DB{env.DB(), env.OtherNode()}
-	const writers, each = 64, 10 // per node
+	const writers, each = 64, 6 // per node
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	before, err := env.DB().Watermark(ctx)
