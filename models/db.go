@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,11 @@ type DB struct {
 	// or MariaDB), "galera" (MariaDB with wsrep_on) or "tidb".
 	Engine  string
 	retries atomic.Int64
+	// tail lets one of this process's transactions at a time hold the
+	// head of the change log, from raising it to the commit (see
+	// txRetrying).
+	tail     chan struct{}
+	tailOnce sync.Once
 }
 
 // TxRetries counts the transactions and statements run again after the
@@ -164,9 +170,15 @@ func (db *DB) Close() error {
 }
 
 // txAttempts bounds how often Tx runs fn when the engine keeps giving up
-// on it (a Galera cluster under concurrent writers on several nodes fails
-// certification more often than one server picks deadlock victims).
-const txAttempts = 8
+// on it. On a Galera cluster with writers on several nodes, a commit on
+// one node aborts the transaction another node has between raising the
+// head of the change log and its commit (see txRetrying): under a steady
+// stream of writers on two nodes, about one attempt in two at worst, so
+// a transaction fails for good with a chance of about 2^-txAttempts. 24
+// makes that once in millions of transactions; the pauses between
+// attempts stay short (at most 320 ms each, see again), and a pause is
+// only taken by a transaction that was aborted.
+const txAttempts = 24
 
 // Tx runs fn in a transaction. Concurrent writers of the same aggregate
 // rows can deadlock in InnoDB however they order their writes (two
@@ -182,12 +194,36 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // txRetrying runs fn in a transaction, again while it fails with an error
 // that retry accepts and attempts remain.
+//
+// A transaction that logged changes raises the head of the change log as
+// its last statement, and holds that row's lock until its commit (see
+// synclog.go): every writer of the process queues there. The queue is kept
+// in the process (tail), not in the engine: on a Galera cluster, a write
+// set from another node that changed the head aborts every local
+// transaction holding or waiting for that row's lock, so a queue of local
+// writers waiting in InnoDB was lost whole at each commit on the other
+// node, over and over, until some ran out of attempts (500s under a
+// replica pair's load). Queued here, at most one transaction per process
+// holds or waits for the row, and only that one can be aborted. On one
+// server the order and the work are the same as in the engine's queue.
 func (db *DB) txRetrying(ctx context.Context, fn func(tx *gorm.DB) error, retry func(error) bool) error {
 	return db.again(ctx, retry, func() error {
 		pctx, log := withPendingLog(ctx)
+		held := false
+		defer func() {
+			if held {
+				db.releaseTail()
+			}
+		}()
 		return db.WithContext(pctx).Transaction(func(tx *gorm.DB) error {
 			if err := fn(tx); err != nil {
 				return err
+			}
+			if len(log.rows) > 0 {
+				if err := db.takeTail(ctx); err != nil {
+					return err
+				}
+				held = true
 			}
 			// Last, so that the head of the change log stays locked only
 			// from here to the commit (see synclog.go).
@@ -195,6 +231,20 @@ func (db *DB) txRetrying(ctx context.Context, fn func(tx *gorm.DB) error, retry 
 		})
 	})
 }
+
+// takeTail waits until no other transaction of this process is between
+// raising the head of the change log and its commit, or ctx ends.
+func (db *DB) takeTail(ctx context.Context) error {
+	db.tailOnce.Do(func() { db.tail = make(chan struct{}, 1) })
+	select {
+	case db.tail <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (db *DB) releaseTail() { <-db.tail }
 
 // Again runs fn, a statement on its own (MySQL rolls back a statement that
 // deadlocks, and nothing else), again after a short random pause while it

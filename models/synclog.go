@@ -33,7 +33,9 @@ import (
 //     length, with no grace period and no wait for a late commit;
 //   - on Galera two nodes raising the head at once conflict at
 //     certification, and the loser is run again by the retry policy
-//     (see Retryable); on TiDB the pessimistic lock queues them.
+//     (see Retryable); each process queues its own writers for the head,
+//     so that a commit on another node aborts one of them, not all (see
+//     txRetrying); on TiDB the pessimistic lock queues them.
 //
 // The cost is that commits of writing transactions are serialised on that
 // row for the few milliseconds between the raise and the commit; the rest

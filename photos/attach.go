@@ -51,7 +51,15 @@ func (s *Service) attach(ctx context.Context, p *models.Principal, f Form, ins *
 		return nil
 	})
 	if models.IsDuplicate(err) {
-		err = errIDTaken
+		// Another request stored the id between this transaction's read
+		// and its insert: on a Galera cluster, through another node, whose
+		// lock on the owner this one did not wait for (a phone that sent
+		// the same photo to two replicas). The same photo is answered as
+		// stored, as a read of it would have been; another is a conflict.
+		out, err = nil, errIDTaken
+		if ex, lerr := photoByID(s.db.WithContext(ctx), f.ID); lerr == nil && ex != nil {
+			out, _, err = sameOrConflict(ex, f, ins)
+		}
 	}
 	if (err != nil || !created) && src.key != "" {
 		s.discard(ctx, src.key)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"maps"
 	"net/http"
 	"regexp"
@@ -23,6 +24,7 @@ type caller struct {
 	p         *models.Principal
 	requestID string
 	lang      string
+	log       *slog.Logger // the request's, with its id
 }
 
 type callerKey struct{}
@@ -40,7 +42,7 @@ func (s *Service) ServeTus(h http.Handler, w http.ResponseWriter, r *http.Reques
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language"))), "en") {
 		lang = "en"
 	}
-	c := &caller{p: p, requestID: requestID, lang: lang}
+	c := &caller{p: p, requestID: requestID, lang: lang, log: s.log.With("request_id", requestID)}
 	ew := &errWriter{ResponseWriter: w, s: s, c: c, head: r.Method == http.MethodHead}
 	if id := strings.Trim(strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(UploadsPath, "/")), "/"); id != "" && !uploadIDPattern.MatchString(id) {
 		// Not an id the stores make: tusd would take it as a file name
@@ -123,7 +125,8 @@ func (s *Service) forgetUpload(ctx context.Context, id string) {
 }
 
 // tusError turns err into a tusd error whose response is the contract's
-// error shape.
+// error shape; a server error is logged with its cause, as the server's
+// error handler logs its own (tusd answers it without a word).
 func tusError(ctx context.Context, err error) error {
 	c := callerFrom(ctx)
 	lang, rid := "zh", ""
@@ -131,6 +134,9 @@ func tusError(ctx context.Context, err error) error {
 		lang, rid = c.lang, c.requestID
 	}
 	e := asAPIError(err)
+	if e.Status >= 500 && c != nil && c.log != nil {
+		c.log.Error("request failed", "status", e.Status, "code", e.Code, "err", err, "route", UploadsPath+"*")
+	}
 	body, _ := json.Marshal(map[string]any{"error": e.Body(lang), "request_id": rid})
 	te := handler.NewError(strings.ToUpper("ERR_"+e.Code), e.EN, e.Status)
 	te.HTTPResponse.Body = string(body)

@@ -28,7 +28,8 @@ func errorHandler(base *slog.Logger, db *models.DB) echo.HTTPErrorHandler {
 		}
 		log := handlers.Logger(c)
 		if e.Status >= 500 {
-			log.Error("request failed", "status", e.Status, "code", e.Code, "err", err)
+			log.Error("request failed", "status", e.Status, "code", e.Code, "err", err,
+				"method", c.Request().Method, "route", c.Path())
 		} else {
 			log.Debug("request refused", "status", e.Status, "code", e.Code, "err", err)
 		}
@@ -105,7 +106,10 @@ func toAPIError(err error) *apierr.Error {
 		return apierr.NotFound().WithCause(err)
 	case errors.Is(err, storage.ErrUnavailable), models.IsUnavailable(err):
 		return apierr.Unavailable(err)
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// A request cut short (the client gone, the server stopping)
+		// changed nothing the client cannot send again, as tus uploads
+		// answer it: not a server bug.
 		return apierr.Unavailable(err)
 	}
 	return apierr.Internal(err)

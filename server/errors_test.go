@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -68,6 +69,11 @@ func TestErrorsHaveTheContractShape(t *testing.T) {
 		return c.JSON(http.StatusOK, in)
 	})
 	env.App.Echo.GET("/test/panic", func(echo.Context) error { panic("boom") })
+	// What a database call returns when the request's context ends (the
+	// client gone): not a server error.
+	env.App.Echo.GET("/test/canceled", func(echo.Context) error {
+		return fmt.Errorf("raise change log head: %w", context.Canceled)
+	})
 	big := `{"name": "` + strings.Repeat("长", 1024) + `"}`
 	en := []string{"Accept-Language", "en-US,en;q=0.9"}
 
@@ -87,6 +93,7 @@ func TestErrorsHaveTheContractShape(t *testing.T) {
 	// The limit is 1024 bytes (cfg.MaxBodyBytes above) and the message says so.
 	checkError(t, "too large", env.Do("POST", "/test/json", "", big, en...), 413, "payload_too_large", "the request body is over the size limit of 1 KiB (1024 bytes)")
 	checkError(t, "too large, zh", env.Do("POST", "/test/json", "", big), 413, "payload_too_large", "请求体超过大小上限 1 KiB（1024 字节）")
+	checkError(t, "canceled", env.Do("GET", "/test/canceled", "", nil), 503, "unavailable", "服务暂不可用，请稍后重试")
 	checkError(t, "panic", env.Do("GET", "/test/panic", "", nil), 500, "internal", "服务器内部错误")
 	checkError(t, "panic, en", env.Do("GET", "/test/panic", "", nil, en...), 500, "internal", "internal server error")
 	checkError(t, "no token", env.Do("GET", "/api/v1/regions/33", "", nil, en...), 401, "unauthorized", `missing access token: send "Authorization: Bearer <access_token>"`)
