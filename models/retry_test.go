@@ -47,16 +47,7 @@ func TestRetryableKnowsEachEngine(t *testing.T) {
 // without waiting for each other; the one that commits second fails
 // certification (1213) and Tx runs it again: both increments land.
 func TestTxRunsACertificationFailureAgain(t *testing.T) {
-	if os.Getenv("TEPAI_TEST_MYSQL_DSN2") == "" {
-		t.Skip("needs a second cluster node (TEPAI_TEST_MYSQL_DSN2)")
-	}
-	env := testenv.New(t, "mysql")
-	var wsrep string
-	env.DB().Raw("SELECT @@global.wsrep_on").Row().Scan(&wsrep)
-	if wsrep != "1" && wsrep != "ON" {
-		t.Skip("not a Galera cluster: the second node's transaction would wait for the lock")
-	}
-	nodes := []*models.DB{env.DB(), env.OtherNode()}
+	_, nodes := galeraNodes(t, "the second node's transaction would wait for the lock")
 	if err := nodes[0].Exec("CREATE TABLE cert_probe (id INT PRIMARY KEY, n INT NOT NULL)").Error; err != nil {
 		t.Fatal(err)
 	}
@@ -97,4 +88,21 @@ func TestTxRunsACertificationFailureAgain(t *testing.T) {
 	if got := nodes[0].TxRetries() + nodes[1].TxRetries(); got < 1 {
 		t.Fatalf("no transaction was run again (%d)", got)
 	}
+}
+
+// galeraNodes opens a test database on a Galera cluster and the same
+// database through a second node; it skips the test elsewhere, saying why
+// a plain server would not show what the test looks for.
+func galeraNodes(t *testing.T, why string) (*testenv.Env, []*models.DB) {
+	t.Helper()
+	if os.Getenv("TEPAI_TEST_MYSQL_DSN2") == "" {
+		t.Skip("needs a second cluster node (TEPAI_TEST_MYSQL_DSN2)")
+	}
+	env := testenv.New(t, "mysql")
+	var wsrep string
+	env.DB().Raw("SELECT @@global.wsrep_on").Row().Scan(&wsrep)
+	if wsrep != "1" && wsrep != "ON" {
+		t.Skip("not a Galera cluster: " + why)
+	}
+	return env, []*models.DB{env.DB(), env.OtherNode()}
 }

@@ -3,12 +3,10 @@ package models_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/tepai/tepai/internal/testenv"
 	"github.com/tepai/tepai/models"
 	"gorm.io/gorm"
 )
@@ -22,16 +20,7 @@ import (
 // aborted whole at each remote commit, until some ran out of attempts),
 // and the log must hold each change once, on seqs without a gap.
 func TestTxWritersOnTwoNodesAllCommit(t *testing.T) {
-	if os.Getenv("TEPAI_TEST_MYSQL_DSN2") == "" {
-		t.Skip("needs a second cluster node (TEPAI_TEST_MYSQL_DSN2)")
-	}
-	env := testenv.New(t, "mysql")
-	var wsrep string
-	env.DB().Raw("SELECT @@global.wsrep_on").Row().Scan(&wsrep)
-	if wsrep != "1" && wsrep != "ON" {
-		t.Skip("not a Galera cluster: writers on two servers would share no head")
-	}
-	nodes := []*models.DB{env.DB(), env.OtherNode()}
+	env, nodes := galeraNodes(t, "writers on two servers would share no head")
 	const writers, each = 64, 6 // per node
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
