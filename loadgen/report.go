@@ -23,6 +23,7 @@ type Report struct {
 	PhotosPerS    float64        `json:"photos_per_s"`
 	UploadMBPerS  float64        `json:"upload_mb_per_s"`
 	Endpoints     []Endpoint     `json:"endpoints"`
+	Windows       []Window       `json:"windows"`
 	Errors        map[string]int `json:"errors"`
 	Refused       map[string]int `json:"refused,omitempty"` // records and photos the server would not take
 	Notes         map[string]int `json:"notes,omitempty"`
@@ -39,7 +40,7 @@ func (r *Runner) report(elapsed time.Duration, v Verification, phoneErrs []strin
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rep := &Report{URLs: r.cfg.URLs, Phones: len(r.phones), DropRate: r.cfg.DropRate, RampS: r.cfg.Ramp.Seconds(), PauseS: r.cfg.Pause.Seconds(), ElapsedS: s,
-		Requests: r.Stats.Requests(), Endpoints: r.Stats.Endpoints(), Errors: r.Stats.Errors(),
+		Requests: r.Stats.Requests(), Endpoints: r.Stats.Endpoints(), Windows: r.Stats.Windows(), Errors: r.Stats.Errors(),
 		Refused: copyMap(r.rejected), Notes: copyMap(r.notes), RefusedSample: r.samples, PhoneErrors: phoneErrs, Verify: v}
 	if s > 0 {
 		rep.RequestsPerS = float64(rep.Requests) / s
@@ -67,6 +68,17 @@ func (r *Report) Text(w io.Writer) {
 	fmt.Fprintf(w, "\n%-24s %8s %9s %9s %9s %9s  %s\n", "endpoint", "count", "p50 ms", "p90 ms", "p99 ms", "max ms", "outcomes")
 	for _, e := range r.Endpoints {
 		fmt.Fprintf(w, "%-24s %8d %9s %9s %9s %9s  %s\n", e.Name, e.Count, e.P50, e.P90, e.P99, e.Max, counts(e.Outcomes))
+	}
+	for _, name := range []string{"POST /auth/login", "POST /sync/push"} {
+		line := ""
+		for _, x := range r.Windows {
+			if x.Endpoint == name {
+				line += fmt.Sprintf(" %.0fs: %s/%s (%d)", x.FromS, x.P50, x.P99, x.Count)
+			}
+		}
+		if line != "" {
+			fmt.Fprintf(w, "%s p50/p99 ms by %s window of the start:%s\n", name, windowLen, line)
+		}
 	}
 	fmt.Fprintf(w, "\nerrors by status: %s\n", counts(r.Errors))
 	if len(r.Refused) > 0 {

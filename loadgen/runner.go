@@ -118,6 +118,7 @@ func (r *Runner) makePhones(ids []Identity) error {
 // runPhones runs every phone until it stops and returns their failures.
 func (r *Runner) runPhones(ctx context.Context) []string {
 	r.start = time.Now()
+	r.Stats.SetOrigin(r.start)
 	r.stopAt = r.start.Add(r.cfg.Duration)
 	ctx, cancel := context.WithDeadline(ctx, r.stopAt.Add(r.cfg.Grace))
 	defer cancel()

@@ -19,11 +19,28 @@ type Stats struct {
 	outcomes map[string]map[string]int
 	requests int64
 	bytesUp  int64
+	// windows holds the latencies of each endpoint by the window of
+	// windowLen, counted from origin, in which the attempt started: what a
+	// herd start does to the first seconds shows there.
+	origin  time.Time
+	windows map[string]map[int][]time.Duration
 }
+
+// windowLen is the length of the windows Windows summarises.
+const windowLen = 10 * time.Second
 
 // NewStats starts counting now.
 func NewStats() *Stats {
-	return &Stats{start: time.Now(), lat: map[string][]time.Duration{}, outcomes: map[string]map[string]int{}}
+	now := time.Now()
+	return &Stats{start: now, origin: now, lat: map[string][]time.Duration{}, outcomes: map[string]map[string]int{},
+		windows: map[string]map[int][]time.Duration{}}
+}
+
+// SetOrigin makes the windows count from t (when the phones start).
+func (s *Stats) SetOrigin(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.origin = t
 }
 
 // Outcome names besides HTTP status codes.
@@ -41,6 +58,13 @@ func (s *Stats) Record(endpoint, outcome string, latency time.Duration, bytesUp 
 	s.bytesUp += bytesUp
 	if latency > 0 {
 		s.lat[endpoint] = append(s.lat[endpoint], latency)
+		w := s.windows[endpoint]
+		if w == nil {
+			w = map[int][]time.Duration{}
+			s.windows[endpoint] = w
+		}
+		i := max(0, int(time.Since(s.origin.Add(latency))/windowLen))
+		w[i] = append(w[i], latency)
 	}
 	m := s.outcomes[endpoint]
 	if m == nil {
@@ -121,6 +145,39 @@ func (s *Stats) Endpoints() []Endpoint {
 		out = append(out, e)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Window is the latency of one endpoint's attempts that started in one
+// window of the run.
+type Window struct {
+	Endpoint string  `json:"endpoint"`
+	FromS    float64 `json:"from_s"`
+	Count    int     `json:"count"`
+	P50      Millis  `json:"p50_ms"`
+	P99      Millis  `json:"p99_ms"`
+}
+
+// Windows summarises each endpoint's latencies by window, in endpoint and
+// time order.
+func (s *Stats) Windows() []Window {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Window
+	for name, w := range s.windows {
+		for i, l := range w {
+			l = append([]time.Duration(nil), l...)
+			sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
+			out = append(out, Window{Endpoint: name, FromS: (time.Duration(i) * windowLen).Seconds(), Count: len(l),
+				P50: Millis(Percentile(l, 50)), P99: Millis(Percentile(l, 99))})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Endpoint != out[j].Endpoint {
+			return out[i].Endpoint < out[j].Endpoint
+		}
+		return out[i].FromS < out[j].FromS
+	})
 	return out
 }
 

@@ -21,6 +21,12 @@ func registerOps(e *echo.Echo, d handlers.Deps, reg *prometheus.Registry) {
 			Name: "tepai_db_tx_retries_total",
 			Help: "Transactions and statements run again after the database gave up on them (deadlock, lock wait timeout, cluster certification failure, TiDB write conflict).",
 		}, func() float64 { return float64(d.DB.TxRetries()) }))
+	// The pool's connections in use and the time requests waited for one
+	// (go_sql_wait_duration_seconds_total): whether a slow request queued
+	// for a connection or in the database.
+	if sqlDB, err := d.DB.DB.DB(); err == nil {
+		reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, "tepai"))
+	}
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})

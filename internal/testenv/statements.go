@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"net/http"
+	"sync"
 	"sync/atomic"
 
 	"gorm.io/gorm"
@@ -13,6 +14,8 @@ import (
 type statementCounter struct {
 	on    atomic.Bool
 	kinds map[string]*atomic.Int64
+	mu    sync.Mutex
+	texts []string
 }
 
 func installStatementCounter(db *gorm.DB) (*statementCounter, error) {
@@ -43,6 +46,9 @@ func installStatementCounter(db *gorm.DB) (*statementCounter, error) {
 				return
 			}
 			n.Add(1)
+			sc.mu.Lock()
+			sc.texts = append(sc.texts, d.Statement.SQL.String())
+			sc.mu.Unlock()
 		})
 		if err != nil {
 			return nil, err
@@ -59,6 +65,9 @@ func (e *Env) CountStatements(fn func()) (total int64, byKind map[string]int64) 
 	for _, n := range sc.kinds {
 		n.Store(0)
 	}
+	sc.mu.Lock()
+	sc.texts = nil
+	sc.mu.Unlock()
 	sc.on.Store(true)
 	fn()
 	sc.on.Store(false)
@@ -68,4 +77,15 @@ func (e *Env) CountStatements(fn func()) (total int64, byKind map[string]int64) 
 		total += n.Load()
 	}
 	return total, byKind
+}
+
+// Statements runs fn and returns the SQL of the statements the server ran
+// for HTTP requests meanwhile, in the order they ended (BEGIN and COMMIT
+// aside). Calls on one Env must not overlap.
+func (e *Env) Statements(fn func()) []string {
+	e.CountStatements(fn)
+	sc := e.statements
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return append([]string(nil), sc.texts...)
 }
