@@ -58,16 +58,27 @@ func (r *Records) create(ctx context.Context, c call, sp *spec, id string, body 
 	}
 	res.ID = id
 	hash := createHash(sp.typ, d)
-	if prev, err := r.stored(ctx, sp, id); err != nil || (prev != nil && typeErrs == nil) {
-		if err != nil {
-			return res, err
-		}
-		return r.replay(ctx, c, sp, res, prev, hash)
-	}
+	// A create of an id that is stored already answers as its replay
+	// (whatever a check would say of it now). The id is not looked up
+	// first: a new record (nearly every create) is checked and inserted,
+	// and the primary key turns a stored id into a duplicate that insert
+	// answers as the replay; a create the check refuses looks the id up
+	// before answering, so a replay the check would refuse now is still
+	// answered as one. A POST saves a statement.
 	ck := r.checker(ctx, c.p, sp, nil)
 	ck.fields = typeErrs
 	m := sp.newModel()
 	if err := ck.run(d, m); err != nil {
+		if _, refused := apierr.As(err); !refused || typeErrs != nil {
+			return res.fail(err)
+		}
+		prev, serr := r.stored(ctx, sp, id)
+		if serr != nil {
+			return res, serr
+		}
+		if prev != nil {
+			return r.replay(ctx, c, sp, res, prev, hash)
+		}
 		return res.fail(err)
 	}
 	out, err := r.insert(ctx, c, sp, res, m, hash, ck.now)
