@@ -65,21 +65,40 @@ func decode(endpoint string, res *Response, out any) error {
 
 // Login logs in with phone and password and returns the access token.
 func (c *Client) Login(ctx context.Context, phone, password string) (string, error) {
-	var out struct {
-		AccessToken string `json:"access_token"`
-	}
+	access, _, err := c.SignIn(ctx, phone, password)
+	return access, err
+}
+
+// SignIn logs in with phone and password and returns the access and
+// refresh tokens.
+func (c *Client) SignIn(ctx context.Context, phone, password string) (access, refresh string, err error) {
 	body, _ := json.Marshal(map[string]string{"phone": phone, "password": password})
-	res, err := c.Do(ctx, Call{Endpoint: "POST /auth/login", Method: "POST", Path: "/api/v1/auth/login", Body: body, NoAuth: true})
-	if err != nil {
-		return "", err
+	return c.tokens(ctx, "POST /auth/login", "/api/v1/auth/login", body)
+}
+
+// Refresh trades a refresh token for a new pair, as a phone does when its
+// access token has expired.
+func (c *Client) Refresh(ctx context.Context, refresh string) (string, string, error) {
+	body, _ := json.Marshal(map[string]string{"refresh_token": refresh})
+	return c.tokens(ctx, "POST /auth/refresh", "/api/v1/auth/refresh", body)
+}
+
+func (c *Client) tokens(ctx context.Context, endpoint, path string, body []byte) (string, string, error) {
+	var out struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
 	}
-	if err := decode("POST /auth/login", res, &out); err != nil {
-		return "", err
+	res, err := c.Do(ctx, Call{Endpoint: endpoint, Method: "POST", Path: path, Body: body, NoAuth: true})
+	if err != nil {
+		return "", "", err
+	}
+	if err := decode(endpoint, res, &out); err != nil {
+		return "", "", err
 	}
 	if out.AccessToken == "" {
-		return "", fmt.Errorf("login %s: no access_token in %.200s", phone, res.Body)
+		return "", "", fmt.Errorf("%s: no access_token in %.200s", endpoint, res.Body)
 	}
-	return out.AccessToken, nil
+	return out.AccessToken, out.RefreshToken, nil
 }
 
 // page is the contract's list envelope.

@@ -27,6 +27,7 @@ type Config struct {
 	Grace         time.Duration // time after Duration for rounds in flight to finish
 	Ramp          time.Duration // phones start one after another over this time (at most Duration)
 	Pause         time.Duration // mean time in the field between two rounds of a phone; 0 syncs again at once
+	SignedIn      bool          // phones signed in before the run (in setup) and start by refreshing their token
 	MaxRequests   int64         // phones start no new round after this many requests
 	Latency       time.Duration // added round-trip delay per request
 	Bandwidth     int64         // bytes per second each way per phone; 0 is unlimited

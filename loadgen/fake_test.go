@@ -22,6 +22,8 @@ type fake struct {
 	mu        sync.Mutex
 	users     map[string]string // phone → password
 	tokens    map[string]string // token → commissioner id ("" for the admin)
+	refreshes map[string]string // refresh token → commissioner id
+	logins    int               // successful sign-ins with a password
 	comms     []commissionerItem
 	assigned  map[string][]string        // commissioner id → villages
 	records   map[string]map[string]fRec // type → id → record
@@ -65,6 +67,7 @@ func newFake(t *testing.T) (*fake, *httptest.Server) {
 		order: map[string][]string{}, photos: map[string]fPhoto{}, uploads: map[string]*fUpload{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/auth/login", f.login)
+	mux.HandleFunc("POST /api/v1/auth/refresh", f.refresh)
 	mux.HandleFunc("GET /api/v1/regions/{code}/children", f.children)
 	mux.HandleFunc("GET /api/v1/commissioners", f.auth(f.listCommissioners))
 	mux.HandleFunc("POST /api/v1/commissioners", f.auth(f.createCommissioner))
@@ -121,7 +124,32 @@ func (f *fake) login(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := fmt.Sprintf("tok-%d", len(f.tokens))
 	f.tokens[tok] = caller
-	writeJSON(w, 200, map[string]any{"access_token": tok, "token_type": "Bearer"})
+	if f.refreshes == nil {
+		f.refreshes = map[string]string{}
+	}
+	ref := fmt.Sprintf("ref-%d", len(f.refreshes))
+	f.refreshes[ref] = caller
+	f.logins++
+	writeJSON(w, 200, map[string]any{"access_token": tok, "refresh_token": ref, "token_type": "Bearer"})
+}
+
+// refresh answers a new access token for a refresh token (the same one
+// again for the same refresh token, as within the server's grace period).
+func (f *fake) refresh(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	caller, ok := f.refreshes[in.RefreshToken]
+	if !ok {
+		fail(w, 401, "unauthorized")
+		return
+	}
+	tok := "tok-" + in.RefreshToken
+	f.tokens[tok] = caller
+	writeJSON(w, 200, map[string]any{"access_token": tok, "refresh_token": in.RefreshToken + "-next", "token_type": "Bearer"})
 }
 
 // children answers a small region tree: county 330824 with two townships

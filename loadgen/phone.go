@@ -21,6 +21,7 @@ type phone struct {
 	records []*held
 	photos  []*heldPhoto
 	cursor  string
+	refresh string          // the refresh token of a phone signed in before the run
 	seen    map[string]bool // ids of records and photos seen in pulls
 }
 
@@ -48,9 +49,16 @@ func (p *phone) fieldTime(ctx context.Context) error {
 	return sleep(ctx, min(d, time.Until(p.run.stopAt)))
 }
 
-// work is one round: log in when needed, pull, record days of work
-// offline, push it, upload the photos and pull again.
+// work is one round: log in when needed (refresh the token of a phone
+// signed in before the run), pull, record days of work offline, push it,
+// upload the photos and pull again.
 func (p *phone) work(ctx context.Context) error {
+	if p.c.Token() == "" && p.refresh != "" {
+		if tok, _, err := p.c.Refresh(ctx, p.refresh); err == nil {
+			p.c.SetToken(tok)
+		}
+		p.refresh = ""
+	}
 	if p.c.Token() == "" {
 		tok, err := p.c.Login(ctx, p.id.Phone, p.id.Password)
 		if err != nil {

@@ -68,6 +68,32 @@ func TestRunAgainstFakeVerifiesExactlyOnce(t *testing.T) {
 	}
 }
 
+// Phones signed in before the run start by refreshing their tokens: the
+// run checks no password, and still stores everything exactly once.
+func TestSignedInPhonesRefreshInsteadOfSigningIn(t *testing.T) {
+	f, srv := newFake(t)
+	cfg := fakeConfig(srv.URL)
+	cfg.DropRate = 0.3
+	cfg.SignedIn = true
+	rep := run(t, cfg)
+	if !rep.OK() {
+		t.Fatalf("verification failed: %+v %v", rep.Verify, rep.PhoneErrors)
+	}
+	counts := map[string]int{}
+	for _, e := range rep.Endpoints {
+		counts[e.Name] = e.Count
+	}
+	if counts["POST /auth/login"] != 0 || counts["POST /auth/refresh"] < cfg.Phones {
+		t.Errorf("the run signed in %d times and refreshed %d times; want 0 and at least %d", counts["POST /auth/login"], counts["POST /auth/refresh"], cfg.Phones)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// The admin twice (setup, verification) and each phone once, before the run.
+	if f.logins != cfg.Phones+2 {
+		t.Errorf("%d sign-ins with a password, want %d", f.logins, cfg.Phones+2)
+	}
+}
+
 func TestRunTwiceWithSameSeedReusesCommissioners(t *testing.T) {
 	f, srv := newFake(t)
 	cfg := fakeConfig(srv.URL)

@@ -43,6 +43,7 @@ func loadgenFlags(fs *flag.FlagSet, c *loadgen.Config, urls *urlList) {
 	fs.DurationVar(&c.Grace, "grace", c.Grace, "time after --duration for rounds in flight to finish")
 	fs.DurationVar(&c.Ramp, "ramp", c.Ramp, "phones start one after another over this time (capped at --duration)")
 	fs.DurationVar(&c.Pause, "pause", c.Pause, "mean time a phone spends out of signal between two rounds, drawn from ½× to 1½× (0: sync again at once, a stress run)")
+	fs.BoolVar(&c.SignedIn, "signed-in", c.SignedIn, "phones signed in during setup, before the run, and start by refreshing their token as a phone that kept its login does (default: each phone signs in with its password at its first round)")
 	fs.Int64Var(&c.MaxRequests, "max-requests", c.MaxRequests, "phones start no new round after this many requests")
 	fs.DurationVar(&c.Latency, "latency", c.Latency, "round-trip delay added to every request")
 	fs.Int64Var(&c.Bandwidth, "bandwidth", c.Bandwidth, "bytes per second each way per phone (0: unlimited)")
