@@ -79,15 +79,17 @@ func (t *Tokens) Parse(token string) (*Claims, error) {
 }
 
 // passwordWork bounds the bcrypt hashes and checks that run at once to
-// half the cores (at least one). Each takes tens of milliseconds of CPU
-// with no pause, and Go's scheduler shares the CPU evenly among runnable
-// goroutines: when 200 phones sign in at once, a few dozen of them left
-// every request that waits on the database (a push's dozen round trips)
-// behind them at each wake-up. A 200-phone start with a 10 s ramp spent
-// half the server's CPU of its first 40 s in bcrypt, and its pushes' p99
-// was 5.7 s in the first 10 s. Bounded, sign-ins queue for their share
-// and the other half of the cores stays with the rest.
-var passwordWork = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+// the cores Go runs on. Each takes tens of milliseconds of CPU with no
+// pause, and Go's scheduler shares the CPU evenly among runnable
+// goroutines: when 200 phones signed in at once, a few dozen checks in
+// the run queues left every request that waits on the database (a push's
+// dozen round trips) behind all of them at each wake-up. A 200-phone
+// start with a 10 s ramp spent half the server's CPU of its first 40 s in
+// bcrypt, and its pushes' p99 was 5.7 s in the first 10 s. Bounded, a
+// woken request waits for one time slice at most, and sign-ins are
+// served in turn, at the same rate. (Half the cores left sign-ins at half
+// the rate: 17 s median at the same start, against 1.5 s.)
+var passwordWork = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 
 // withPasswordSlot runs fn when a slot of passwordWork is free.
 func withPasswordSlot(fn func()) {
