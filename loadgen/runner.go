@@ -58,7 +58,6 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	if r.baseline, err = r.snapshot(ctx, admin); err != nil {
 		return nil, fmt.Errorf("count stored records: %w", err)
 	}
-	fmt.Fprintf(r.cfg.Out, "loadgen: %d phones ready in %s, running for %s\n", len(ids), r.cfg.Region, r.cfg.Duration)
 	if err := r.makePhones(ids); err != nil {
 		return nil, err
 	}
@@ -67,6 +66,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			return nil, fmt.Errorf("setup: %w", err)
 		}
 	}
+	fmt.Fprintf(r.cfg.Out, "loadgen: %d phones ready in %s, running for %s\n", len(ids), r.cfg.Region, r.cfg.Duration)
 	phoneErrs := r.runPhones(ctx)
 	elapsed := time.Since(r.start)
 	fmt.Fprintf(r.cfg.Out, "loadgen: phones done after %s; verifying\n", elapsed.Round(time.Millisecond))
