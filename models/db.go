@@ -203,21 +203,25 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // transaction holding or waiting for that row's lock, so a queue of local
 // writers waiting in InnoDB was lost whole at each commit on the other
 // node, over and over, until some ran out of attempts (500s under a
-// replica pair's load). Queued here, at most two transactions per process
-// hold or wait for the row (one committing, the next waiting for its
-// lock), and only those can be aborted. On one server the order and the
-// work are the same as in the engine's queue.
+// replica pair's load). Queued here, at most one transaction per process
+// holds or waits for the row on Galera, and only that one can be aborted.
+// On one server the order and the work are the same as in the engine's
+// queue.
 //
-// A transaction leaves the process's queue once its change-log rows are
-// written, before its commit, not after the commit has returned: the
-// row's lock alone keeps the order (the next writer's raise waits for it
-// in the engine), and InnoDB releases it when the commit is applied,
-// before the commit's log flush reaches the disk. Held to the commit's
-// return, the queue kept every writer of the process from raising the
-// head until the previous one's flush and answer had come back, so no two
-// commits ever shared a flush: writes of a busy server went at one disk
-// flush each (under a 200-phone run every connection of the pool sat in
-// that queue, and reads waited for a connection behind them).
+// Elsewhere (one MySQL or MariaDB server, TiDB) a transaction leaves the
+// process's queue once its change-log rows are written, before its
+// commit, not after the commit has returned: the row's lock alone keeps
+// the order (the next writer's raise waits for it in the engine), so the
+// next writer of the process can be waiting there, ready, when the commit
+// releases it. Held to the commit's return, the queue kept the next
+// writer from even sending its raise until the previous commit's answer
+// had come back and both goroutines had had their turn on the CPU: on a
+// busy server, several scheduling delays per write in the one section
+// every write of the process passes through one at a time (under a
+// 200-phone start every connection of the pool sat in that queue, and
+// reads waited for a connection behind them). On Galera the release
+// waits for the commit as before, which keeps a commit through another
+// node to aborting one local writer, not two.
 func (db *DB) txRetrying(ctx context.Context, fn func(tx *gorm.DB) error, retry func(error) bool) error {
 	return db.again(ctx, retry, func() error {
 		pctx, log := withPendingLog(ctx)
@@ -240,7 +244,7 @@ func (db *DB) txRetrying(ctx context.Context, fn func(tx *gorm.DB) error, retry 
 			// Last, so that the head of the change log stays locked only
 			// from here to the commit (see synclog.go).
 			err := writeChangeLog(tx, log.rows)
-			if held {
+			if held && db.Engine != "galera" {
 				db.releaseTail()
 				held = false
 			}
