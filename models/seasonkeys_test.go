@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tepai/tepai/internal/testenv"
 	"github.com/tepai/tepai/models"
 	"gorm.io/gorm"
 )
@@ -19,15 +18,7 @@ import (
 func TestMigrationStoresSeasonsAsKeys(t *testing.T) {
 	for _, backend := range backends() {
 		t.Run(backend, func(t *testing.T) {
-			cfg := testenv.Config(t, backend)
-			db, err := models.Open(cfg.MySQLDSN, cfg.DataDir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if err := db.MigrateTo("0037_visit_activity"); err != nil {
-				t.Fatal(err)
-			}
+			db := migratedTo(t, backend, "0037_visit_activity")
 			t0 := time.Date(2024, 5, 10, 1, 0, 0, 0, time.UTC)
 			n := 0
 			meta := func() models.Meta {
