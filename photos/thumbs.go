@@ -134,13 +134,18 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 	buf := thumbBuffers.Get().(*bytes.Buffer)
 	defer thumbBuffers.Put(buf)
 	buf.Reset()
-	if err := jpeg.Encode(buf, thumb, &jpeg.Options{Quality: 80}); err != nil {
+	if err := encodeThumbnail(buf, thumb); err != nil {
 		return err
 	}
 	if err := s.store.Put(ctx, models.ThumbnailKey(sha), bytes.NewReader(buf.Bytes()), int64(buf.Len()), TypeJPEG); err != nil {
 		return err
 	}
 	return s.db.MarkThumbnail(ctx, sha)
+}
+
+// encodeThumbnail writes thumb to w as a JPEG.
+func encodeThumbnail(w io.Writer, thumb image.Image) error {
+	return jpeg.Encode(w, thumb, &jpeg.Options{Quality: 80})
 }
 
 // headReaders and thumbBuffers are reused from one thumbnail to the next:

@@ -164,6 +164,20 @@ func (d *decoder) processSOS(n int) error {
 	}
 
 	d.bits = bits{}
+	d.seq = seqBits{}
+	// A sequential scan's blocks are decoded by decodeSeqBlock. A block
+	// decoded at a reduced scale keeps only the coefficients up to keep.
+	keep := blockSize - 1
+	if d.shift > 0 {
+		keep = lastZig[d.shift]
+	}
+	if !d.progressive && seqScans {
+		for i := 0; i < nComp; i++ {
+			if d.huff[dcTable][scan[i].td].nCodes == 0 || d.huff[acTable][scan[i].ta].nCodes == 0 {
+				return FormatError("uninitialized Huffman table")
+			}
+		}
+	}
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	var (
 		// b is the decoded coefficients, in natural (not zig-zag) order.
@@ -226,6 +240,15 @@ func (d *decoder) processSOS(n int) error {
 						b = block{}
 					}
 
+					if !d.progressive && seqScans {
+						if err := d.decodeSeqBlock(&b, &d.huff[dcTable][scan[i].td], &d.huff[acTable][scan[i].ta], &dc[compIndex], keep, &d.quant[d.comp[compIndex].tq]); err != nil {
+							return err
+						}
+						if err := d.storeBlock(&b, bx, by, int(compIndex)); err != nil {
+							return err
+						}
+						continue
+					}
 					if ah != 0 {
 						if err := d.refine(&b, &d.huff[acTable][scan[i].ta], zigStart, zigEnd, 1<<al); err != nil {
 							return err
@@ -257,15 +280,8 @@ func (d *decoder) processSOS(n int) error {
 							// The common case, a code found in the look-up
 							// table and the bits of its value already held, is
 							// done inline, as decodeHuffman and receiveExtend
-							// would do it, without reading a byte. A baseline
-							// block decoded at a reduced scale keeps only the
-							// coefficients up to keep: the others are read
-							// past, not extended.
+							// would do it, without reading a byte.
 							huff := &d.huff[acTable][scan[i].ta]
-							keep := zigEnd
-							if !d.progressive && d.shift > 0 {
-								keep = int32(lastZig[d.shift])
-							}
 							for ; zig <= zigEnd; zig++ {
 								var value uint8
 								if v := huff.lut[(d.bits.a>>uint32(max(d.bits.n-lutSize, 0)))&0xff]; d.bits.n >= lutSize && v != 0 {
@@ -289,7 +305,7 @@ func (d *decoder) processSOS(n int) error {
 									if d.bits.n >= int32(val1) {
 										d.bits.n -= int32(val1)
 										d.bits.m >>= val1
-										if zig <= keep {
+										{
 											s := int32(1) << val1
 											ac := int32(d.bits.a>>uint8(d.bits.n)) & (s - 1)
 											if ac < s>>1 {
@@ -303,9 +319,7 @@ func (d *decoder) processSOS(n int) error {
 									if err != nil {
 										return err
 									}
-									if zig <= keep {
-										b[unzig[zig]] = ac << al
-									}
+									b[unzig[zig]] = ac << al
 								} else {
 									if val0 != 0x0f {
 										d.eobRun = uint16(1 << val0)
@@ -360,6 +374,7 @@ func (d *decoder) processSOS(n int) error {
 				}
 				// Reset the Huffman decoder.
 				d.bits = bits{}
+				d.seq = seqBits{}
 				// Reset the DC components, as per section F.2.1.3.1.
 				dc = [maxComponents]int32{}
 				// Reset the progressive decoder state, as per section G.1.2.2.
@@ -504,18 +519,26 @@ func (d *decoder) reconstructProgressiveImage() error {
 // to the image.
 func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	qt := &d.quant[d.comp[compIndex].tq]
+	// At a reduced scale only the coefficients of the lowest bs×bs
+	// frequencies are used: those are the first in zigzag order up to the
+	// last of them.
+	last := blockSize - 1
+	if d.shift > 0 {
+		last = lastZig[d.shift]
+	}
+	for zig := 0; zig <= last; zig++ {
+		b[unzig[zig]] *= qt[zig]
+	}
+	return d.storeBlock(b, bx, by, compIndex)
+}
+
+// storeBlock performs the inverse DCT of the dequantized block and stores
+// it to the image.
+func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 	bs := 8 >> d.shift
 	if bs == 8 {
-		for zig := 0; zig < blockSize; zig++ {
-			b[unzig[zig]] *= qt[zig]
-		}
 		idct(b)
 	} else {
-		// Only the coefficients of the lowest bs×bs frequencies are used:
-		// those are the first in zigzag order up to the last of them.
-		for zig := 0; zig <= lastZig[d.shift]; zig++ {
-			b[unzig[zig]] *= qt[zig]
-		}
 		idctScaled(b, bs)
 	}
 	dst, stride := []byte(nil), 0
