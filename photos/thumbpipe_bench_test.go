@@ -2,8 +2,8 @@ package photos
 
 import (
 	"bytes"
-	"syscall"
 	"image/jpeg"
+	"syscall"
 	"testing"
 	"time"
 
