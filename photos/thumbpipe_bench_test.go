@@ -60,8 +60,7 @@ func BenchmarkThumbnailPipeline(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var buf bytes.Buffer
-			if err := encodeThumbnail(&buf, m); err != nil {
+			if _, err := encodeThumbnail(nil, m); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -77,10 +76,10 @@ func BenchmarkThumbnailPipeline(b *testing.B) {
 		run(b, func() { scaleDown(img, ThumbnailSize) })
 	})
 	b.Run("encode", func(b *testing.B) {
-		var buf bytes.Buffer
+		var buf []byte
 		run(b, func() {
-			buf.Reset()
-			if err := encodeThumbnail(&buf, small); err != nil {
+			var err error
+			if buf, err = encodeThumbnail(buf[:0], small); err != nil {
 				b.Fatal(err)
 			}
 		})

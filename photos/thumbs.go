@@ -131,21 +131,32 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 		return err
 	}
 	thumb := orient(small, orientation)
-	buf := thumbBuffers.Get().(*bytes.Buffer)
-	defer thumbBuffers.Put(buf)
-	buf.Reset()
-	if err := encodeThumbnail(buf, thumb); err != nil {
+	bp := thumbBuffers.Get().(*[]byte)
+	defer thumbBuffers.Put(bp)
+	out, err := encodeThumbnail((*bp)[:0], thumb)
+	if err != nil {
 		return err
 	}
-	if err := s.store.Put(ctx, models.ThumbnailKey(sha), bytes.NewReader(buf.Bytes()), int64(buf.Len()), TypeJPEG); err != nil {
+	*bp = out
+	if err := s.store.Put(ctx, models.ThumbnailKey(sha), bytes.NewReader(out), int64(len(out)), TypeJPEG); err != nil {
 		return err
 	}
 	return s.db.MarkThumbnail(ctx, sha)
 }
 
-// encodeThumbnail writes thumb to w as a JPEG.
-func encodeThumbnail(w io.Writer, thumb image.Image) error {
-	return jpeg.Encode(w, thumb, &jpeg.Options{Quality: 80})
+// thumbQuality is the JPEG quality of thumbnails.
+const thumbQuality = 80
+
+// encodeThumbnail appends thumb to dst as a JPEG: what image/jpeg's
+// encoder writes, by jpegscale's faster copy of it for the 4:4:4 pictures
+// a JPEG's thumbnail is.
+func encodeThumbnail(dst []byte, thumb image.Image) ([]byte, error) {
+	if m, ok := thumb.(*image.YCbCr); ok && m.SubsampleRatio == image.YCbCrSubsampleRatio444 && m.CStride == m.YStride {
+		return jpegscale.AppendEncode(dst, m, thumbQuality)
+	}
+	buf := bytes.NewBuffer(dst)
+	err := jpeg.Encode(buf, thumb, &jpeg.Options{Quality: thumbQuality})
+	return buf.Bytes(), err
 }
 
 // headReaders and thumbBuffers are reused from one thumbnail to the next:
@@ -153,7 +164,7 @@ func encodeThumbnail(w io.Writer, thumb image.Image) error {
 // buffer its thumbnail is encoded into.
 var (
 	headReaders  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, headCap) }}
-	thumbBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	thumbBuffers = sync.Pool{New: func() any { return new([]byte) }}
 )
 
 // thumbnailPicture decodes the photo in r and scales it to fit

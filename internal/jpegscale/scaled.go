@@ -46,20 +46,13 @@ func init() {
 
 // idctScaled replaces the dequantized coefficients in b (natural order)
 // with the n×n pixels (level-shifted by -128) of the block reduced to n
-// pixels a side (n = 4, 2 or 1), row by row at the start of b.
+// pixels a side (n = 2 or 1), row by row at the start of b.
 func idctScaled(b *block, n int) {
 	if n == 1 {
 		b[0] = int32(math.Floor(float64(b[0])/8 + 0.5))
 		return
 	}
-	if n == 4 {
-		idct4(b)
-		return
-	}
-	s := 1
-	if n == 2 {
-		s = 2
-	}
+	s := 2
 	t := &scaleTab[s]
 	// Rows: tmp[v][x] = Σ_u T[x][u]·F[v][u].
 	var tmp [16]float32
@@ -86,29 +79,52 @@ func idctScaled(b *block, n int) {
 	copy(b[:n*n], out[:n*n])
 }
 
-// idct4 is idctScaled for n = 4, unrolled: the same products summed in the
-// same order, so the same pixels, at a fraction of the loops' cost.
-func idct4(b *block) {
-	t := &scaleTab[1]
-	t00, t01, t02, t03 := t[0], t[1], t[2], t[3]
-	t10, t11, t12, t13 := t[8], t[9], t[10], t[11]
-	t20, t21, t22, t23 := t[16], t[17], t[18], t[19]
-	t30, t31, t32, t33 := t[24], t[25], t[26], t[27]
-	var tmp [16]float32
+// idct4Tab is scaleTab[1] in fixed point, 13 fractional bits, at [x*4+u].
+var idct4Tab [16]int32
+
+func init() {
+	for x := range 4 {
+		for u := range 4 {
+			idct4Tab[x*4+u] = int32(math.Round(float64(scaleTab[1][x*8+u]) * (1 << 13)))
+		}
+	}
+}
+
+// idct4 is the 4-point inverse DCT of the lowest 4×4 frequencies of the
+// dequantized block b, in fixed point (rows kept with 2 fractional bits
+// between the passes, as libjpeg's reduced inverse DCTs do), written
+// level-shifted and clipped as the block's 4×4 pixels at dst, stride apart.
+func idct4(b *block, dst []byte, stride int) {
+	t := &idct4Tab
+	var tmp [16]int32
 	for v := 0; v < 4; v++ {
 		r := b[v*8 : v*8+4 : v*8+4]
-		f0, f1, f2, f3 := float32(r[0]), float32(r[1]), float32(r[2]), float32(r[3])
+		f0, f1, f2, f3 := r[0], r[1], r[2], r[3]
 		o := tmp[v*4 : v*4+4 : v*4+4]
-		o[0] = 0 + t00*f0 + t01*f1 + t02*f2 + t03*f3
-		o[1] = 0 + t10*f0 + t11*f1 + t12*f2 + t13*f3
-		o[2] = 0 + t20*f0 + t21*f1 + t22*f2 + t23*f3
-		o[3] = 0 + t30*f0 + t31*f1 + t32*f2 + t33*f3
+		o[0] = (t[0]*f0 + t[1]*f1 + t[2]*f2 + t[3]*f3 + 1<<10) >> 11
+		o[1] = (t[4]*f0 + t[5]*f1 + t[6]*f2 + t[7]*f3 + 1<<10) >> 11
+		o[2] = (t[8]*f0 + t[9]*f1 + t[10]*f2 + t[11]*f3 + 1<<10) >> 11
+		o[3] = (t[12]*f0 + t[13]*f1 + t[14]*f2 + t[15]*f3 + 1<<10) >> 11
 	}
+	_ = dst[3*stride+3]
 	for x := 0; x < 4; x++ {
 		c0, c1, c2, c3 := tmp[x], tmp[4+x], tmp[8+x], tmp[12+x]
-		b[x] = int32(math.Floor(float64(0+t00*c0+t01*c1+t02*c2+t03*c3) + 0.5))
-		b[4+x] = int32(math.Floor(float64(0+t10*c0+t11*c1+t12*c2+t13*c3) + 0.5))
-		b[8+x] = int32(math.Floor(float64(0+t20*c0+t21*c1+t22*c2+t23*c3) + 0.5))
-		b[12+x] = int32(math.Floor(float64(0+t30*c0+t31*c1+t32*c2+t33*c3) + 0.5))
+		// +128 level shift and rounding, before the 15-bit descale.
+		const bias = 128<<15 + 1<<14
+		dst[x] = clip((t[0]*c0 + t[1]*c1 + t[2]*c2 + t[3]*c3 + bias) >> 15)
+		dst[stride+x] = clip((t[4]*c0 + t[5]*c1 + t[6]*c2 + t[7]*c3 + bias) >> 15)
+		dst[2*stride+x] = clip((t[8]*c0 + t[9]*c1 + t[10]*c2 + t[11]*c3 + bias) >> 15)
+		dst[3*stride+x] = clip((t[12]*c0 + t[13]*c1 + t[14]*c2 + t[15]*c3 + bias) >> 15)
 	}
+}
+
+// clip clamps v to a byte.
+func clip(v int32) byte {
+	if uint32(v) > 255 {
+		if v < 0 {
+			return 0
+		}
+		return 255
+	}
+	return byte(v)
 }

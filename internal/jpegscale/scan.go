@@ -536,11 +536,6 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 // it to the image.
 func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 	bs := 8 >> d.shift
-	if bs == 8 {
-		idct(b)
-	} else {
-		idctScaled(b, bs)
-	}
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
 		dst, stride = d.img1.Pix[bs*(by*d.img1.Stride+bx):], d.img1.Stride
@@ -557,6 +552,15 @@ func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 		default:
 			return UnsupportedError("too many components")
 		}
+	}
+	if bs == 4 {
+		idct4(b, dst, stride)
+		return nil
+	}
+	if bs == 8 {
+		idct(b)
+	} else {
+		idctScaled(b, bs)
 	}
 	// Level shift by +128, clip to [0, 255], and write to dst. The
 	// reduced inverse DCT leaves its bs×bs result at the block's start,
