@@ -15,6 +15,12 @@ import (
 // converts the colours sample by sample and costs several times the
 // decoding itself.
 func scaleDown(img image.Image, size int) image.Image {
+	return scaleDownInto(img, size, nil)
+}
+
+// scaleDownInto is scaleDown with a JPEG's result in the memory *pix
+// holds (grown when too small), reused from one thumbnail to the next.
+func scaleDownInto(img image.Image, size int, pix *[]byte) image.Image {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w > size || h > size {
@@ -25,7 +31,7 @@ func scaleDown(img image.Image, size int) image.Image {
 		}
 	}
 	if ycc, ok := img.(*image.YCbCr); ok {
-		return boxResample(ycc, w, h)
+		return boxResample(ycc, w, h, pix)
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.BiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
@@ -35,11 +41,24 @@ func scaleDown(img image.Image, size int) image.Image {
 // boxResample reduces src to w×h (no larger than src) at 4:4:4: each
 // pixel of the result is the mean of the block of src it covers, blocks
 // splitting src's width and height as evenly as whole pixels allow; luma
-// and chroma are each averaged over the block on their own planes.
-func boxResample(src *image.YCbCr, w, h int) *image.YCbCr {
+// and chroma are each averaged over the block on their own planes. The
+// result is in *pix's memory when pix is not nil.
+func boxResample(src *image.YCbCr, w, h int, pix *[]byte) *image.YCbCr {
 	b := src.Bounds()
 	sw, sh := b.Dx(), b.Dy()
-	dst := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
+	var dst *image.YCbCr
+	if pix == nil {
+		dst = image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
+	} else {
+		// Every pixel is written below: the memory needs no clearing.
+		n := w * h
+		if cap(*pix) < 3*n {
+			*pix = make([]byte, 3*n)
+		}
+		p := (*pix)[:3*n]
+		dst = &image.YCbCr{Y: p[:n:n], Cb: p[n : 2*n : 2*n], Cr: p[2*n : 3*n : 3*n],
+			SubsampleRatio: image.YCbCrSubsampleRatio444, YStride: w, CStride: w, Rect: image.Rect(0, 0, w, h)}
+	}
 	// The size of one chroma sample in pixels, across and down.
 	cw, ch := 1, 1
 	switch src.SubsampleRatio {

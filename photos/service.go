@@ -112,6 +112,7 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 	if err != nil {
 		return nil, false, err
 	}
+	defer in.release()
 	if existing != nil {
 		if _, err := io.Copy(io.Discard, in); err != nil {
 			return nil, false, err

@@ -112,12 +112,10 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 		return err
 	}
 	defer rc.Close()
-	br := headReaders.Get().(*bufio.Reader)
+	sc := thumbScratches.Get().(*thumbScratch)
+	defer sc.put()
+	br := sc.br
 	br.Reset(rc)
-	defer func() {
-		br.Reset(nil)
-		headReaders.Put(br)
-	}()
 	head, _ := br.Peek(headCap)
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil && int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return fmt.Errorf("%w: %d×%d", errUndecodable, cfg.Width, cfg.Height)
@@ -126,18 +124,16 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 	if Sniff(head) == TypeJPEG {
 		orientation = exifOrientation(head)
 	}
-	small, err := thumbnailPicture(ctx, s.store, sha, br, Sniff(head) == TypeJPEG)
+	small, err := sc.thumbnailPicture(ctx, s.store, sha, br, Sniff(head) == TypeJPEG)
 	if err != nil {
 		return err
 	}
 	thumb := orient(small, orientation)
-	bp := thumbBuffers.Get().(*[]byte)
-	defer thumbBuffers.Put(bp)
-	out, err := encodeThumbnail((*bp)[:0], thumb)
+	out, err := encodeThumbnail(sc.out[:0], thumb)
 	if err != nil {
 		return err
 	}
-	*bp = out
+	sc.out = out
 	if err := s.store.Put(ctx, models.ThumbnailKey(sha), bytes.NewReader(out), int64(len(out)), TypeJPEG); err != nil {
 		return err
 	}
@@ -159,13 +155,25 @@ func encodeThumbnail(dst []byte, thumb image.Image) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// headReaders and thumbBuffers are reused from one thumbnail to the next:
-// the reader that keeps a photo's leading bytes for its headers, and the
-// buffer its thumbnail is encoded into.
-var (
-	headReaders  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, headCap) }}
-	thumbBuffers = sync.Pool{New: func() any { return new([]byte) }}
-)
+// thumbScratch is the memory one thumbnail is made in, reused from one
+// thumbnail to the next rather than allocated anew for each (which would
+// cost the collector about as much as the making): the reader that keeps
+// a photo's leading bytes for its headers, the JPEG decoder with its
+// pixels, the scaled picture's pixels and the encoded thumbnail.
+type thumbScratch struct {
+	br    *bufio.Reader
+	dec   jpegscale.Decoder
+	small []byte
+	out   []byte
+}
+
+var thumbScratches = sync.Pool{New: func() any { return &thumbScratch{br: bufio.NewReaderSize(nil, headCap)} }}
+
+// put gives sc back for another thumbnail.
+func (sc *thumbScratch) put() {
+	sc.br.Reset(nil)
+	thumbScratches.Put(sc)
+}
 
 // thumbnailPicture decodes the photo in r and scales it to fit
 // ThumbnailSize: a JPEG decoded at the smallest DCT scale (1/2, 1/4, 1/8)
@@ -173,11 +181,12 @@ var (
 // pixel memory a full decode spends (a 12-megapixel camera JPEG decodes at
 // 1/8: 500×375); other types, and the rare JPEG that cannot be decoded
 // scaled (CMYK), in full, read again from the store, one at a time.
-func thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (image.Image, error) {
+// The picture is in sc's memory.
+func (sc *thumbScratch) thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (image.Image, error) {
 	if isJPEG {
-		img, err := jpegscale.DecodeScaled(r, ThumbnailSize, ThumbnailSize)
+		img, err := sc.dec.DecodeScaled(r, ThumbnailSize, ThumbnailSize)
 		if err == nil {
-			return scaleDown(img, ThumbnailSize), nil
+			return scaleDownInto(img, ThumbnailSize, &sc.small), nil
 		}
 		if !errors.Is(err, jpegscale.ErrUnsupported) {
 			return nil, fmt.Errorf("%w: %v", errUndecodable, err)

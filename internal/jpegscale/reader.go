@@ -104,6 +104,8 @@ type decoder struct {
 	r    io.Reader
 	bits bits
 	seq  seqBits // the bit buffer of a sequential scan
+	// pix is memory for the picture's pixels, reused if large enough.
+	pix []byte
 	// bytes is a byte buffer, similar to a bufio.Reader, except that it
 	// has to be able to unread more than 1 byte, due to byte stuffing.
 	// Byte stuffing is specified in section F.1.2.3.
@@ -713,6 +715,24 @@ var ErrUnsupported = UnsupportedError("four-component JPEG")
 func DecodeScaled(r io.Reader, minW, minH int) (image.Image, error) {
 	d := decoder{minW: minW, minH: minH}
 	return d.decode(r, false)
+}
+
+// A Decoder decodes one JPEG after another as DecodeScaled does, reusing
+// its tables and its pixel memory: the picture it returns is valid until
+// its next DecodeScaled. The zero value is ready to use; it is not safe
+// for concurrent use.
+type Decoder struct {
+	d   decoder
+	pix []byte
+}
+
+// DecodeScaled is DecodeScaled into dec's memory.
+func (dec *Decoder) DecodeScaled(r io.Reader, minW, minH int) (image.Image, error) {
+	dec.d = decoder{minW: minW, minH: minH, pix: dec.pix}
+	img, err := dec.d.decode(r, false)
+	dec.pix = dec.d.pix
+	dec.d.r = nil
+	return img, err
 }
 
 // scaleShift picks the reduction 1<<shift for a w×h image: the largest

@@ -16,7 +16,8 @@ func (d *decoder) makeImg(mxx, myy int) {
 	bs := 8 >> d.shift
 	w, h := (d.width+(1<<d.shift)-1)>>d.shift, (d.height+(1<<d.shift)-1)>>d.shift
 	if d.nComp == 1 {
-		m := image.NewGray(image.Rect(0, 0, bs*mxx, bs*myy))
+		r := image.Rect(0, 0, bs*mxx, bs*myy)
+		m := &image.Gray{Pix: d.pixels(r.Dx() * r.Dy()), Stride: r.Dx(), Rect: r}
 		d.img1 = m.SubImage(image.Rect(0, 0, w, h)).(*image.Gray)
 		return
 	}
@@ -42,13 +43,60 @@ func (d *decoder) makeImg(mxx, myy int) {
 	default:
 		panic("unreachable")
 	}
-	m := image.NewYCbCr(image.Rect(0, 0, bs*h0*mxx, bs*v0*myy), subsampleRatio)
+	m := d.newYCbCr(image.Rect(0, 0, bs*h0*mxx, bs*v0*myy), subsampleRatio)
 	d.img3 = m.SubImage(image.Rect(0, 0, w, h)).(*image.YCbCr)
 
 	if d.nComp == 4 {
 		h3, v3 := d.comp[3].h, d.comp[3].v
 		d.blackPix = make([]byte, 8*h3*mxx*8*v3*myy)
 		d.blackStride = 8 * h3 * mxx
+	}
+}
+
+// pixels returns n bytes of zeroed pixel memory: d.pix's when it is large
+// enough (zeroed, so that no pixel of an earlier picture shows through the
+// blocks a broken file leaves out), else new.
+func (d *decoder) pixels(n int) []byte {
+	if cap(d.pix) < n {
+		d.pix = make([]byte, n)
+		return d.pix
+	}
+	p := d.pix[:n]
+	clear(p)
+	return p
+}
+
+// newYCbCr is image.NewYCbCr in d's pixel memory: the same layout, one
+// block of Y then Cb then Cr.
+func (d *decoder) newYCbCr(r image.Rectangle, ratio image.YCbCrSubsampleRatio) *image.YCbCr {
+	w, h := r.Dx(), r.Dy()
+	cw, ch := w, h
+	switch ratio {
+	case image.YCbCrSubsampleRatio422:
+		cw = (r.Max.X+1)/2 - r.Min.X/2
+	case image.YCbCrSubsampleRatio420:
+		cw = (r.Max.X+1)/2 - r.Min.X/2
+		ch = (r.Max.Y+1)/2 - r.Min.Y/2
+	case image.YCbCrSubsampleRatio440:
+		ch = (r.Max.Y+1)/2 - r.Min.Y/2
+	case image.YCbCrSubsampleRatio411:
+		cw = (r.Max.X+3)/4 - r.Min.X/4
+	case image.YCbCrSubsampleRatio410:
+		cw = (r.Max.X+3)/4 - r.Min.X/4
+		ch = (r.Max.Y+1)/2 - r.Min.Y/2
+	}
+	i0 := w * h
+	i1 := i0 + cw*ch
+	i2 := i1 + cw*ch
+	b := d.pixels(i2)
+	return &image.YCbCr{
+		Y:              b[:i0:i0],
+		Cb:             b[i0:i1:i1],
+		Cr:             b[i1:i2:i2],
+		SubsampleRatio: ratio,
+		YStride:        w,
+		CStride:        cw,
+		Rect:           r,
 	}
 }
 

@@ -128,3 +128,35 @@ func TestSeqScanMatchesGeneralPath(t *testing.T) {
 		}
 	}
 }
+
+// TestDecoderReuse decodes pictures of different sizes and kinds one after
+// another with one Decoder and expects each as a fresh DecodeScaled gives
+// it, including a grey one after colour ones and a smaller after a larger.
+func TestDecoderReuse(t *testing.T) {
+	pool, err := loadgen.NewPhotoPool(1, 200, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := [][]byte{
+		pool.Photo("a", time.Now(), 29, 118),
+		testJPEG(t, 1600, 1200, false),
+		testJPEG(t, 300, 200, false),
+		testJPEG(t, 640, 480, true),
+		pool.Photo("b", time.Now(), 29, 118),
+		testJPEG(t, 101, 67, false),
+	}
+	var dec Decoder
+	for i, data := range inputs {
+		want, err := DecodeScaled(bytes.NewReader(data), 320, 320)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := dec.DecodeScaled(bytes.NewReader(data), 320, 320)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !samePixels(got, want) {
+			t.Errorf("input %d: %v, fresh %v, or pixels differ", i, got.Bounds(), want.Bounds())
+		}
+	}
+}
