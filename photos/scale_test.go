@@ -156,3 +156,106 @@ func TestOrientYCbCrAsRGBA(t *testing.T) {
 		t.Errorf("orientation 6: %v, top right %v, want %v", turned.Bounds(), rgbaAt(turned, 3, 0), rgbaAt(src, 0, 0))
 	}
 }
+
+// boxResampleReference is the box filter pixel by pixel, each pixel
+// summing its block of every plane directly: what boxResample's separable
+// sums must equal.
+func boxResampleReference(src *image.YCbCr, w, h int) *image.YCbCr {
+	var pix *[]byte
+	b := src.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	var dst *image.YCbCr
+	if pix == nil {
+		dst = image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
+	} else {
+		// Every pixel is written below: the memory needs no clearing.
+		n := w * h
+		if cap(*pix) < 3*n {
+			*pix = make([]byte, 3*n)
+		}
+		p := (*pix)[:3*n]
+		dst = &image.YCbCr{Y: p[:n:n], Cb: p[n : 2*n : 2*n], Cr: p[2*n : 3*n : 3*n],
+			SubsampleRatio: image.YCbCrSubsampleRatio444, YStride: w, CStride: w, Rect: image.Rect(0, 0, w, h)}
+	}
+	// The size of one chroma sample in pixels, across and down.
+	cw, ch := 1, 1
+	switch src.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		cw = 2
+	case image.YCbCrSubsampleRatio420:
+		cw, ch = 2, 2
+	case image.YCbCrSubsampleRatio440:
+		ch = 2
+	case image.YCbCrSubsampleRatio411:
+		cw = 4
+	case image.YCbCrSubsampleRatio410:
+		cw, ch = 4, 2
+	}
+	// Chroma offsets are taken relative to the plane's origin, as
+	// image.YCbCr.COffset does.
+	cx0, cy0 := b.Min.X/cw, b.Min.Y/ch
+	// Each column's block, across: luma from x0 to x1 (offsets in a row of
+	// the luma plane), chroma from cxA to cxB.
+	type span struct{ x0, x1, cxA, cxB int }
+	cols := make([]span, w)
+	for ox := range w {
+		x0, x1 := b.Min.X+ox*sw/w, b.Min.X+(ox+1)*sw/w
+		cols[ox] = span{x0 - src.Rect.Min.X, x1 - src.Rect.Min.X, x0/cw - cx0, max((x1+cw-1)/cw-cx0, x0/cw-cx0+1)}
+	}
+	for oy := range h {
+		y0, y1 := b.Min.Y+oy*sh/h, b.Min.Y+(oy+1)*sh/h
+		cyA, cyB := y0/ch-cy0, max((y1+ch-1)/ch-cy0, y0/ch-cy0+1)
+		yRow := (y0 - src.Rect.Min.Y) * src.YStride
+		dY := dst.Y[oy*dst.YStride : oy*dst.YStride+w]
+		dCb := dst.Cb[oy*dst.CStride : oy*dst.CStride+w]
+		dCr := dst.Cr[oy*dst.CStride : oy*dst.CStride+w]
+		for ox, c := range cols {
+			var sy int
+			for r := yRow; r < yRow+(y1-y0)*src.YStride; r += src.YStride {
+				for _, v := range src.Y[r+c.x0 : r+c.x1] {
+					sy += int(v)
+				}
+			}
+			var scb, scr int
+			for cy := cyA; cy < cyB; cy++ {
+				i := cy * src.CStride
+				for cx := i + c.cxA; cx < i+c.cxB; cx++ {
+					scb += int(src.Cb[cx])
+					scr += int(src.Cr[cx])
+				}
+			}
+			n, cn := (y1-y0)*(c.x1-c.x0), (cyB-cyA)*(c.cxB-c.cxA)
+			dY[ox] = uint8((sy + n/2) / n)
+			dCb[ox] = uint8((scb + cn/2) / cn)
+			dCr[ox] = uint8((scr + cn/2) / cn)
+		}
+	}
+	return dst
+}
+
+// The separable box filter gives the pixel-by-pixel one's pixels exactly,
+// for every chroma subsampling, odd sizes and origins, and reductions from
+// just under 1:1 to many times.
+func TestBoxResampleSeparableExact(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	ratios := []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420,
+		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410}
+	var pix []byte
+	for _, ratio := range ratios {
+		for _, c := range []struct{ sw, sh, w, h int }{{426, 320, 320, 240}, {853, 640, 320, 240}, {101, 67, 100, 66}, {500, 375, 7, 5}, {33, 17, 33, 17}} {
+			full := image.NewYCbCr(image.Rect(0, 0, c.sw+5, c.sh+3), ratio)
+			for _, p := range [][]byte{full.Y, full.Cb, full.Cr} {
+				rng.Read(p)
+			}
+			for _, src := range []*image.YCbCr{full.SubImage(image.Rect(0, 0, c.sw, c.sh)).(*image.YCbCr), full.SubImage(image.Rect(3, 1, c.sw+3, c.sh+1)).(*image.YCbCr)} {
+				want := boxResampleReference(src, c.w, c.h)
+				for _, p := range []*[]byte{nil, &pix} {
+					got := boxResample(src, c.w, c.h, p)
+					if got.Rect != want.Rect || !bytes.Equal(got.Y, want.Y) || !bytes.Equal(got.Cb, want.Cb) || !bytes.Equal(got.Cr, want.Cr) {
+						t.Fatalf("%v %v → %dx%d: differs from the pixel-by-pixel filter", ratio, src.Rect, c.w, c.h)
+					}
+				}
+			}
+		}
+	}
+}
