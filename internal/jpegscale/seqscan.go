@@ -1,6 +1,9 @@
 package jpegscale
 
-import "io"
+import (
+	"encoding/binary"
+	"io"
+)
 
 // The entropy decoding of a sequential (baseline or extended) scan, which
 // is most of a reduced-scale decode's time: a Huffman code is read by one
@@ -145,6 +148,10 @@ func slowSymbol(h *huffman, acc uint64, n uint) (sym uint8, length uint, ok bool
 	return 0, 0, false
 }
 
+// The refills below take the common case inline (four bytes without a
+// 0xff among them go in at once): a call in the loops would keep acc and n
+// in memory rather than registers.
+
 // decodeSeqBlock decodes one block of a sequential scan into b (zeroed,
 // natural order), dequantized by qt: its DC difference added to *dc, and
 // its AC coefficients, of which those after zigzag index keep are read
@@ -152,12 +159,22 @@ func slowSymbol(h *huffman, acc uint64, n uint) (sym uint8, length uint, ok bool
 func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep int, qt *block) error {
 	acc, n := d.seq.acc, d.seq.n
 	if n < 32 {
-		acc, n = d.refill(acc, n)
+		if i := d.bytes.i; i+4 <= d.bytes.j {
+			v := binary.BigEndian.Uint32(d.bytes.buf[i : i+4])
+			if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
+				d.bytes.i = i + 4
+				acc, n = acc<<32|uint64(v), n+32
+			} else {
+				acc, n = d.refill(acc, n)
+			}
+		} else {
+			acc, n = d.refill(acc, n)
+		}
 	}
 	// The DC coefficient, section F.2.2.1.
 	var sym uint8
 	var l uint
-	if e := dcH.fast[acc>>(n-fastBits)&(1<<fastBits-1)]; e != 0 {
+	if e := dcH.fast[acc>>((n-fastBits)&63)&(1<<fastBits-1)]; e != 0 {
 		sym, l = uint8(e>>16), uint(e&0xff)
 	} else {
 		var ok bool
@@ -189,9 +206,19 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 	zig := 1
 	for zig <= keep {
 		if n < 32 {
-			acc, n = d.refill(acc, n)
+			if i := d.bytes.i; i+4 <= d.bytes.j {
+				v := binary.BigEndian.Uint32(d.bytes.buf[i : i+4])
+				if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
+					d.bytes.i = i + 4
+					acc, n = acc<<32|uint64(v), n+32
+				} else {
+					acc, n = d.refill(acc, n)
+				}
+			} else {
+				acc, n = d.refill(acc, n)
+			}
 		}
-		e := acH.fast[acc>>(n-fastBits)&(1<<fastBits-1)]
+		e := acH.fast[acc>>((n-fastBits)&63)&(1<<fastBits-1)]
 		if e == 0 {
 			sym, l, ok := slowSymbol(acH, acc, n)
 			if !ok {
@@ -228,9 +255,19 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 	}
 	for zig < blockSize {
 		if n < 32 {
-			acc, n = d.refill(acc, n)
+			if i := d.bytes.i; i+4 <= d.bytes.j {
+				v := binary.BigEndian.Uint32(d.bytes.buf[i : i+4])
+				if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
+					d.bytes.i = i + 4
+					acc, n = acc<<32|uint64(v), n+32
+				} else {
+					acc, n = d.refill(acc, n)
+				}
+			} else {
+				acc, n = d.refill(acc, n)
+			}
 		}
-		e := acH.fast[acc>>(n-fastBits)&(1<<fastBits-1)]
+		e := acH.fast[acc>>((n-fastBits)&63)&(1<<fastBits-1)]
 		if e == 0 {
 			sym, l, ok := slowSymbol(acH, acc, n)
 			if !ok {
