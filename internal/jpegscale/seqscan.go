@@ -6,13 +6,19 @@ import (
 )
 
 // The entropy decoding of a sequential (baseline or extended) scan, which
-// is most of a reduced-scale decode's time: a Huffman code is read by one
-// look-up of its next fastBits bits in a table that gives its length and
-// symbol, from a 64-bit bit buffer refilled a byte at a time only when
-// under 32 bits hold, so that one refill serves a code and its value bits
-// (at most 16 + 16) and usually several. Coefficients a reduced-scale
-// block does not use are read past without being extended or stored.
-// The decoded coefficients are those of scan.go's general path, exactly.
+// is most of a reduced-scale decode's time. The bit buffer is a 64-bit
+// word whose unread bits are its most significant ones: the next code's
+// table index is the word's top fastBits bits (one constant shift), and
+// reading a code with its value bits is one shift by the table entry's
+// total length, so that the chain of work from one code to the next is a
+// shift, a load and a shift. A Huffman code is read by one look-up in a
+// table that gives its symbol, its length and its length with its value
+// bits. The buffer is refilled only when under 32 bits hold (one refill
+// serves a code and its value bits, at most 16 + 16, and usually
+// several), four bytes at once inline when none is 0xff. Coefficients a
+// reduced-scale block does not use are read past without being extended
+// or stored. The decoded coefficients are those of scan.go's general
+// path, exactly.
 
 // seqScans is whether sequential scans are decoded here; tests turn it
 // off to compare with scan.go's general path.
@@ -23,10 +29,11 @@ const fastBits = 9
 
 // seqBits is the bit buffer of a sequential scan.
 type seqBits struct {
-	// acc's n lowest bits are the unread bits, the first most significant.
+	// acc's n highest bits are the unread bits, the first most
+	// significant; its other bits are zero.
 	acc uint64
 	n   uint
-	// pad is how many of those n bits (the lowest) are zeros made up past
+	// pad is how many of those n bits (the last) are zeros made up past
 	// the end of the entropy-coded segment (a marker, or the end of the
 	// input): a block that reads into them is truncated.
 	pad uint
@@ -57,21 +64,21 @@ func (h *huffman) buildFast(nCodes *[maxCodeLength]int32) {
 }
 
 // fastEntry is the entry of a code of length l for symbol sym: sym<<16,
-// then the length of the code and the value bits that follow it (an AC
-// symbol's low four bits), then l. The sum is wrong for a DC symbol, which
-// is all value size, and unused there.
+// then l<<8, then the length of the code and the value bits that follow
+// it (an AC symbol's low four bits; at most 31). The sum is wrong for a DC
+// symbol, which is all value size, and unused there.
 func fastEntry(sym uint8, l uint) uint32 {
-	return uint32(sym)<<16 | uint32(l+uint(sym&0x0f))<<8 | uint32(l)
+	return uint32(sym)<<16 | uint32(l)<<8 | uint32(l+uint(sym&0x0f))
 }
 
 // refill tops the bit buffer acc (n bits) up to more than 56 bits from
 // the segment's bytes, undoing byte stuffing; past the segment's end it
-// adds zeros and counts them in d.seq.pad.
+// adds zeros and counts them in d.seq.pad. Each byte goes in just below
+// the unread bits.
 func (d *decoder) refill(acc uint64, n uint) (uint64, uint) {
 	i, j := d.bytes.i, d.bytes.j
 	for n <= 56 {
 		if d.seq.marker {
-			acc <<= 8
 			n += 8
 			d.seq.pad += 8
 			continue
@@ -79,13 +86,13 @@ func (d *decoder) refill(acc uint64, n uint) (uint64, uint) {
 		if i+1 < j {
 			c := d.bytes.buf[i]
 			if c != 0xff {
-				acc = acc<<8 | uint64(c)
+				acc |= uint64(c) << (56 - n)
 				n += 8
 				i++
 				continue
 			}
 			if d.bytes.buf[i+1] == 0 {
-				acc = acc<<8 | 0xff
+				acc |= 0xff << (56 - n)
 				n += 8
 				i += 2
 				continue
@@ -106,7 +113,7 @@ func (d *decoder) refill(acc uint64, n uint) (uint64, uint) {
 		}
 		c := d.bytes.buf[i]
 		if c != 0xff {
-			acc = acc<<8 | uint64(c)
+			acc |= uint64(c) << (56 - n)
 			n += 8
 			i++
 			continue
@@ -123,7 +130,7 @@ func (d *decoder) refill(acc uint64, n uint) (uint64, uint) {
 			continue
 		}
 		if d.bytes.buf[i] == 0 {
-			acc = acc<<8 | 0xff
+			acc |= 0xff << (56 - n)
 			n += 8
 			i++
 			continue
@@ -136,11 +143,11 @@ func (d *decoder) refill(acc uint64, n uint) (uint64, uint) {
 }
 
 // slowSymbol decodes a Huffman code longer than fastBits from the top of
-// the n bits of acc (n >= 16); ok is false for a code h does not have.
-func slowSymbol(h *huffman, acc uint64, n uint) (sym uint8, length uint, ok bool) {
+// acc; ok is false for a code h does not have.
+func slowSymbol(h *huffman, acc uint64) (sym uint8, length uint, ok bool) {
 	code := int32(0)
 	for i := uint(0); i < maxCodeLength; i++ {
-		code = code<<1 | int32(acc>>(n-1-i)&1)
+		code = code<<1 | int32(acc>>(63-i)&1)
 		if code <= h.maxCodes[i] {
 			return h.vals[h.valsIndices[i]+code-h.minCodes[i]], i + 1, true
 		}
@@ -163,7 +170,8 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 			v := binary.BigEndian.Uint32(d.bytes.buf[i : i+4])
 			if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
 				d.bytes.i = i + 4
-				acc, n = acc<<32|uint64(v), n+32
+				acc |= uint64(v) << ((32 - n) & 63)
+				n += 32
 			} else {
 				acc, n = d.refill(acc, n)
 			}
@@ -174,25 +182,27 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 	// The DC coefficient, section F.2.2.1.
 	var sym uint8
 	var l uint
-	if e := dcH.fast[acc>>((n-fastBits)&63)&(1<<fastBits-1)]; e != 0 {
-		sym, l = uint8(e>>16), uint(e&0xff)
+	if e := dcH.fast[acc>>(64-fastBits)]; e != 0 {
+		sym, l = uint8(e>>16), uint(e>>8&0xff)
 	} else {
 		var ok bool
-		if sym, l, ok = slowSymbol(dcH, acc, n); !ok {
+		if sym, l, ok = slowSymbol(dcH, acc); !ok {
 			return FormatError("bad Huffman code")
 		}
 	}
+	acc <<= l & 63
 	n -= l
 	if sym > 16 {
 		return UnsupportedError("excessive DC component")
 	}
 	if sym != 0 {
-		n -= uint(sym)
-		v := int32(acc>>n) & (1<<sym - 1)
+		v := int32(acc >> ((64 - uint(sym)) & 63))
 		if v < 1<<(sym-1) {
 			v += -1<<sym + 1
 		}
 		*dc += v
+		acc <<= uint(sym) & 63
+		n -= uint(sym)
 	}
 	b[0] = *dc * qt[0]
 
@@ -210,7 +220,8 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 				v := binary.BigEndian.Uint32(d.bytes.buf[i : i+4])
 				if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
 					d.bytes.i = i + 4
-					acc, n = acc<<32|uint64(v), n+32
+					acc |= uint64(v) << ((32 - n) & 63)
+					n += 32
 				} else {
 					acc, n = d.refill(acc, n)
 				}
@@ -218,17 +229,18 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 				acc, n = d.refill(acc, n)
 			}
 		}
-		e := acH.fast[acc>>((n-fastBits)&63)&(1<<fastBits-1)]
+		e := acH.fast[acc>>(64-fastBits)]
 		if e == 0 {
-			sym, l, ok := slowSymbol(acH, acc, n)
+			sym, l, ok := slowSymbol(acH, acc)
 			if !ok {
 				return FormatError("bad Huffman code")
 			}
 			e = fastEntry(sym, l)
 		}
-		n -= uint(e>>8) & 0xff
 		run, size := int(e>>20)&0x0f, uint(e>>16)&0x0f
 		if size == 0 {
+			acc <<= uint(e) & 63
+			n -= uint(e) & 0xff
 			if run == 0x0f {
 				zig += 0x10
 				continue
@@ -240,13 +252,19 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 		if zig > keep {
 			if zig >= blockSize {
 				// Past the block: its value is not read.
-				n += size
+				l := uint(e>>8) & 0xff
+				acc <<= l & 63
+				n -= l
 				goto done
 			}
+			acc <<= uint(e) & 63
+			n -= uint(e) & 0xff
 			zig++
 			break
 		}
-		v := int32(acc>>n) & (1<<size - 1)
+		v := int32(acc << (uint(e>>8) & 63) >> ((64 - size) & 63))
+		acc <<= uint(e) & 63
+		n -= uint(e) & 0xff
 		if v < 1<<(size-1) {
 			v += -1<<size + 1
 		}
@@ -259,7 +277,8 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 				v := binary.BigEndian.Uint32(d.bytes.buf[i : i+4])
 				if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
 					d.bytes.i = i + 4
-					acc, n = acc<<32|uint64(v), n+32
+					acc |= uint64(v) << ((32 - n) & 63)
+					n += 32
 				} else {
 					acc, n = d.refill(acc, n)
 				}
@@ -267,17 +286,18 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 				acc, n = d.refill(acc, n)
 			}
 		}
-		e := acH.fast[acc>>((n-fastBits)&63)&(1<<fastBits-1)]
+		e := acH.fast[acc>>(64-fastBits)]
 		if e == 0 {
-			sym, l, ok := slowSymbol(acH, acc, n)
+			sym, l, ok := slowSymbol(acH, acc)
 			if !ok {
 				return FormatError("bad Huffman code")
 			}
 			e = fastEntry(sym, l)
 		}
-		n -= uint(e>>8) & 0xff
 		run := int(e>>20) & 0x0f
 		if e&0x0f0000 == 0 {
+			acc <<= uint(e) & 63
+			n -= uint(e) & 0xff
 			if run == 0x0f {
 				zig += 0x10
 				continue
@@ -287,9 +307,13 @@ func (d *decoder) decodeSeqBlock(b *block, dcH, acH *huffman, dc *int32, keep in
 		}
 		zig += run
 		if zig >= blockSize {
-			n += uint(e>>16) & 0x0f
+			l := uint(e>>8) & 0xff
+			acc <<= l & 63
+			n -= l
 			break
 		}
+		acc <<= uint(e) & 63
+		n -= uint(e) & 0xff
 		zig++
 	}
 done:
@@ -303,8 +327,9 @@ done:
 func (d *decoder) endOfBand(acc *uint64, n *uint, run int) {
 	d.eobRun = uint16(1 << run)
 	if run != 0 {
+		d.eobRun |= uint16(*acc >> ((64 - uint(run)) & 63))
+		*acc <<= uint(run) & 63
 		*n -= uint(run)
-		d.eobRun |= uint16(*acc>>*n) & (1<<run - 1)
 	}
 	d.eobRun--
 }
