@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -158,5 +159,51 @@ func TestDecoderReuse(t *testing.T) {
 		if !samePixels(got, want) {
 			t.Errorf("input %d: %v, fresh %v, or pixels differ", i, got.Bounds(), want.Bounds())
 		}
+	}
+}
+
+// TestSeqScanCorrupt decodes photos with bytes of their entropy-coded data
+// overwritten (markers, 0xff, random values) at every reduction: no panic,
+// and the sequential scan decoder fails or succeeds as the general path
+// does, with the same pixels when both succeed.
+func TestSeqScanCorrupt(t *testing.T) {
+	pool, err := loadgen.NewPhotoPool(1, 60, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo := pool.Photo("a", time.Now(), 29, 118)
+	sos := bytes.Index(photo, []byte{0xff, 0xda})
+	rng := rand.New(rand.NewSource(1))
+	differ := 0
+	for k := range 300 {
+		data := bytes.Clone(photo)
+		for range 1 + k%4 {
+			at := sos + 14 + rng.Intn(len(data)-sos-16)
+			switch rng.Intn(4) {
+			case 0:
+				data[at], data[at+1] = 0xff, byte(0xd0+rng.Intn(8)) // a stray restart marker
+			case 1:
+				data[at] = 0xff
+			default:
+				data[at] = byte(rng.Intn(256))
+			}
+		}
+		if k%10 == 0 {
+			data = data[:sos+14+rng.Intn(len(data)-sos-14)] // cut short
+		}
+		for _, box := range []int{0, 320, 160, 80} {
+			fast, general, fastErr, generalErr := decodeBoth(t, data, box)
+			if (fastErr == nil) != (generalErr == nil) {
+				differ++
+				t.Logf("case %d at %d: error %v, general path %v", k, box, fastErr, generalErr)
+				continue
+			}
+			if fastErr == nil && !samePixels(fast, general) {
+				t.Errorf("case %d at %d: pixels differ from the general path's", k, box)
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d decodes of 1200 failed on one path only", differ)
 	}
 }
