@@ -259,3 +259,37 @@ func TestBoxResampleSeparableExact(t *testing.T) {
 		}
 	}
 }
+
+// recent keeps the newest photos within recentCap bytes, gives each back
+// once, and refuses what it holds already or what is too large.
+func TestRecentPhotosBounded(t *testing.T) {
+	r := recentPhotos{held: map[string]*bytes.Buffer{}}
+	photo := func(n int) *bytes.Buffer { return bytes.NewBuffer(make([]byte, n)) }
+	const size = 300 << 10
+	for i := range 40 {
+		if !r.put(fmt.Sprint("sha", i), photo(size)) {
+			t.Fatalf("photo %d not kept", i)
+		}
+		if r.size > recentCap {
+			t.Fatalf("%d bytes held, over %d", r.size, recentCap)
+		}
+	}
+	if r.put("sha39", photo(size)) {
+		t.Error("the same content kept twice")
+	}
+	if r.put("huge", photo(recentCap)) {
+		t.Error("a photo of recentCap bytes kept")
+	}
+	if r.take("sha0") != nil {
+		t.Error("the oldest photo still held")
+	}
+	if b := r.take("sha39"); b == nil || b.Len() != size {
+		t.Fatal("the newest photo not held")
+	}
+	if r.take("sha39") != nil {
+		t.Error("a photo given back twice")
+	}
+	if want := (recentCap/size - 1) * size; r.size != want {
+		t.Errorf("%d bytes held, want %d", r.size, want)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -107,11 +108,19 @@ func (s *Service) ThumbnailOnce(ctx context.Context, worker string) (bool, error
 // makeThumbnail decodes the stored photo, scales it to fit ThumbnailSize,
 // turns it upright as its EXIF orientation says, and stores it as JPEG.
 func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
-	rc, _, err := s.store.Get(ctx, models.PhotoKey(sha))
-	if err != nil {
-		return err
+	var rc io.Reader
+	if held := recent.take(sha); held != nil {
+		// Stored by this process a moment ago: its bytes are still here.
+		defer putHeld(held)
+		rc = bytes.NewReader(held.Bytes())
+	} else {
+		obj, _, err := s.store.Get(ctx, models.PhotoKey(sha))
+		if err != nil {
+			return err
+		}
+		defer obj.Close()
+		rc = obj
 	}
-	defer rc.Close()
 	sc := thumbScratches.Get().(*thumbScratch)
 	defer sc.put()
 	br := sc.br
@@ -153,6 +162,67 @@ func encodeThumbnail(dst []byte, thumb image.Image) ([]byte, error) {
 	buf := bytes.NewBuffer(dst)
 	err := jpeg.Encode(buf, thumb, &jpeg.Options{Quality: thumbQuality})
 	return buf.Bytes(), err
+}
+
+// recent holds the bytes of the photos this process has just stored whose
+// thumbnails are still to be made, for its own thumbnail workers to take
+// instead of reading them back from the store: most often the worker that
+// claims the job is this process's. Bounded: the oldest go when more than
+// recentCap bytes are held (another replica may have made their
+// thumbnails). Keyed by content hash, so the bytes are the stored ones.
+var recent = recentPhotos{held: map[string]*bytes.Buffer{}}
+
+// recentCap is the most bytes recent holds.
+const recentCap = 8 << 20
+
+type recentPhotos struct {
+	mu    sync.Mutex
+	held  map[string]*bytes.Buffer
+	order []string // oldest first
+	size  int
+}
+
+// put keeps buf, the bytes of the content sha, until taken or pushed out;
+// it reports whether it kept it (else the caller still owns buf).
+func (r *recentPhotos) put(sha string, buf *bytes.Buffer) bool {
+	if buf.Len() > recentCap/4 {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.held[sha]; ok {
+		return false
+	}
+	for r.size+buf.Len() > recentCap && len(r.order) > 0 {
+		old := r.order[0]
+		r.order = r.order[1:]
+		if b, ok := r.held[old]; ok {
+			delete(r.held, old)
+			r.size -= b.Len()
+			putHeld(b)
+		}
+	}
+	r.held[sha] = buf
+	r.order = append(r.order, sha)
+	r.size += buf.Len()
+	return true
+}
+
+// take returns and forgets the bytes of sha, or nil; the caller gives
+// them back with putHeld.
+func (r *recentPhotos) take(sha string) *bytes.Buffer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, ok := r.held[sha]
+	if !ok {
+		return nil
+	}
+	delete(r.held, sha)
+	r.size -= b.Len()
+	if i := slices.Index(r.order, sha); i >= 0 {
+		r.order = slices.Delete(r.order, i, i+1)
+	}
+	return b
 }
 
 // thumbScratch is the memory one thumbnail is made in, reused from one
