@@ -3,6 +3,8 @@ package photos
 import (
 	"image"
 
+	"github.com/tepai/tepai/internal/jpegscale"
+
 	"golang.org/x/image/draw"
 )
 
@@ -31,6 +33,11 @@ func scaleDownInto(img image.Image, size int, pix *[]byte) image.Image {
 		}
 	}
 	if ycc, ok := img.(*image.YCbCr); ok {
+		if w == b.Dx() && h == b.Dy() && jpegscale.Encodable(ycc) {
+			// Already the thumbnail's size (a JPEG decoded at the right
+			// reduction), in a form the encoder takes.
+			return ycc
+		}
 		return boxResample(ycc, w, h, pix)
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))

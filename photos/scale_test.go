@@ -151,6 +151,15 @@ func TestOrientYCbCrAsRGBA(t *testing.T) {
 			t.Errorf("orientation %d: %v against %v", o, got.Rect, want.Rect)
 		}
 	}
+	// A 4:2:0 picture (a JPEG decoded straight at the thumbnail's size)
+	// turns as its RGBA conversion does too.
+	src420 := ycbcrOf(7, 5, func(x, y int) color.RGBA { return color.RGBA{uint8(x * 30), uint8(y * 40), uint8(x*y + 9), 255} })
+	for o := 1; o <= 8; o++ {
+		got, want := toRGBA(orient(src420, o)), orient(toRGBA(src420), o).(*image.RGBA)
+		if got.Rect != want.Rect || !bytes.Equal(got.Pix, want.Pix) {
+			t.Errorf("4:2:0, orientation %d: %v against %v", o, got.Rect, want.Rect)
+		}
+	}
 	turned := orient(src, 6)
 	if turned.Bounds() != image.Rect(0, 0, 4, 7) || rgbaAt(turned, 3, 0) != rgbaAt(src, 0, 0) {
 		t.Errorf("orientation 6: %v, top right %v, want %v", turned.Bounds(), rgbaAt(turned, 3, 0), rgbaAt(src, 0, 0))

@@ -153,10 +153,10 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 const thumbQuality = 80
 
 // encodeThumbnail appends thumb to dst as a JPEG: what image/jpeg's
-// encoder writes, by jpegscale's faster copy of it for the 4:4:4 pictures
-// a JPEG's thumbnail is.
+// encoder writes, by jpegscale's faster copy of it for the pictures a
+// JPEG's thumbnail is (4:4:4 from the box filter, or 4:2:0 as decoded).
 func encodeThumbnail(dst []byte, thumb image.Image) ([]byte, error) {
-	if m, ok := thumb.(*image.YCbCr); ok && m.SubsampleRatio == image.YCbCrSubsampleRatio444 && m.CStride == m.YStride {
+	if m, ok := thumb.(*image.YCbCr); ok && jpegscale.Encodable(m) {
 		return jpegscale.AppendEncode(dst, m, thumbQuality)
 	}
 	buf := bytes.NewBuffer(dst)
@@ -302,7 +302,7 @@ func exifOrientation(head []byte) int {
 // orient turns img upright: EXIF orientation o says how the camera held
 // it (6: rotate 90° clockwise to show, 8: counter-clockwise, 3: 180°, and
 // 2, 4, 5, 7 their mirror images). img is what scaleDown makes: RGBA, or
-// YCbCr at full chroma, whose three planes turn alike.
+// YCbCr, turned at full chroma, whose three planes turn alike.
 func orient(img image.Image, o int) image.Image {
 	if o == 1 {
 		return img
@@ -319,7 +319,8 @@ func orient(img image.Image, o int) image.Image {
 		return dst
 	case *image.YCbCr:
 		if m.SubsampleRatio != image.YCbCrSubsampleRatio444 {
-			break
+			// At full chroma first (a same-size box filter).
+			return orient(boxResample(m, w, h, nil), o)
 		}
 		dst := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio444)
 		turn(w, h, o, func(x, y, dx, dy int) {

@@ -15,14 +15,16 @@ import (
 // the quantizing divisions are multiplications by reciprocals, and the
 // entropy-coded bits go to dst through a 64-bit buffer rather than a byte
 // at a time through a writer. m must be at full chroma (4:4:4), as a
-// thumbnail scaled by a box filter is.
+// thumbnail scaled by a box filter is, or at 4:2:0 with its origin on even
+// coordinates, as a JPEG decoded at a reduced scale is (image/jpeg then
+// averages four copies of each chroma sample: the sample).
 func AppendEncode(dst []byte, m *image.YCbCr, quality int) ([]byte, error) {
 	b := m.Bounds()
 	if b.Dx() >= 1<<16 || b.Dy() >= 1<<16 {
 		return dst, errors.New("jpeg: image is too large to encode")
 	}
-	if m.SubsampleRatio != image.YCbCrSubsampleRatio444 || m.CStride != m.YStride {
-		return dst, errors.New("jpeg: AppendEncode takes 4:4:4 pictures only")
+	if !Encodable(m) {
+		return dst, errors.New("jpeg: AppendEncode takes 4:4:4 pictures, or 4:2:0 ones at even coordinates")
 	}
 	var e encoder
 	e.init(quality)
@@ -32,6 +34,18 @@ func AppendEncode(dst []byte, m *image.YCbCr, quality int) ([]byte, error) {
 	e.writeScan(m)
 	e.out = append(e.out, 0xff, 0xd9)
 	return e.out, nil
+}
+
+// Encodable reports whether AppendEncode takes m.
+func Encodable(m *image.YCbCr) bool {
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio444:
+		return m.CStride == m.YStride
+	case image.YCbCrSubsampleRatio420:
+		b := m.Bounds()
+		return b.Min.X%2 == 0 && b.Min.Y%2 == 0
+	}
+	return false
 }
 
 // encQuant are the unscaled quantization tables of section K.1, in zigzag
@@ -295,6 +309,31 @@ func (e *encoder) writeScan(m *image.YCbCr) {
 			rows[j] = (min(y+j, ymax) - m.Rect.Min.Y) * m.YStride
 		}
 		for x := bounds.Min.X; x < bounds.Max.X; x += 16 {
+			if m.SubsampleRatio == image.YCbCrSubsampleRatio420 {
+				// Each 2×2 pixels' chroma sample as it is, the edge's
+				// past the edge.
+				for i := 0; i < 4; i++ {
+					xOff, yOff := (i&1)*8, (i&2)*4
+					for j := 0; j < 8; j++ {
+						r := rows[yOff+j]
+						for k := 0; k < 8; k++ {
+							b[8*j+k] = int32(m.Y[r+min(x+xOff+k, xmax)-m.Rect.Min.X])
+						}
+					}
+					prevY = e.writeBlock(&b, 0, prevY)
+				}
+				for j := 0; j < 8; j++ {
+					r := (min(y+2*j, ymax)/2 - m.Rect.Min.Y/2) * m.CStride
+					for k := 0; k < 8; k++ {
+						c := r + min(x+2*k, xmax)/2 - m.Rect.Min.X/2
+						cb[8*j+k] = int32(m.Cb[c])
+						cr[8*j+k] = int32(m.Cr[c])
+					}
+				}
+				prevCb = e.writeBlock(&cb, 1, prevCb)
+				prevCr = e.writeBlock(&cr, 1, prevCr)
+				continue
+			}
 			if x+16 <= bounds.Max.X {
 				// No column past the edge: rows are read as slices.
 				x0 := x - m.Rect.Min.X

@@ -44,6 +44,19 @@ func TestAppendEncodeMatchesImageJPEG(t *testing.T) {
 		}
 	}
 	inputs = append(inputs, input{"sub-image", noisy444(100, 80, 40, 3).SubImage(image.Rect(5, 7, 90, 61)).(*image.YCbCr)})
+	for _, size := range []image.Point{{320, 240}, {213, 320}, {1, 1}, {7, 5}, {17, 33}} {
+		m := image.NewYCbCr(image.Rect(0, 0, size.X, size.Y), image.YCbCrSubsampleRatio420)
+		rng := rand.New(rand.NewSource(int64(size.X)))
+		for _, p := range [][]byte{m.Y, m.Cb, m.Cr} {
+			for i := range p {
+				p[i] = uint8(i*3 + rng.Intn(50))
+			}
+		}
+		inputs = append(inputs, input{fmt.Sprintf("4:2:0 %v", size), m})
+		if size.X > 8 && size.Y > 8 {
+			inputs = append(inputs, input{fmt.Sprintf("4:2:0 %v at (2,4)", size), m.SubImage(image.Rect(2, 4, size.X, size.Y)).(*image.YCbCr)})
+		}
+	}
 	for _, in := range inputs {
 		for _, q := range []int{1, 30, 50, 80, 95, 100} {
 			var want bytes.Buffer
@@ -59,7 +72,11 @@ func TestAppendEncodeMatchesImageJPEG(t *testing.T) {
 			}
 		}
 	}
-	if _, err := AppendEncode(nil, image.NewYCbCr(image.Rect(0, 0, 8, 8), image.YCbCrSubsampleRatio420), 80); err == nil {
-		t.Error("4:2:0 input: no error")
+	if _, err := AppendEncode(nil, image.NewYCbCr(image.Rect(0, 0, 8, 8), image.YCbCrSubsampleRatio422), 80); err == nil {
+		t.Error("4:2:2 input: no error")
+	}
+	odd := image.NewYCbCr(image.Rect(0, 0, 8, 8), image.YCbCrSubsampleRatio420).SubImage(image.Rect(1, 0, 8, 8)).(*image.YCbCr)
+	if _, err := AppendEncode(nil, odd, 80); err == nil {
+		t.Error("4:2:0 input at an odd column: no error")
 	}
 }

@@ -1,7 +1,7 @@
-// Package jpegscale decodes a JPEG at 1/2, 1/4 or 1/8 of its size for
-// thumbnails, reconstructing each 8×8 block straight at the reduced size
-// from its lowest-frequency DCT coefficients, as libjpeg's scaled
-// decoding does. The standard library decodes at full size only, which for
+// Package jpegscale decodes a JPEG at M/8 of its size (M from 1 to 8) for
+// thumbnails, reconstructing each 8×8 block straight at M×M pixels from
+// its lowest-frequency DCT coefficients, as libjpeg's scaled decoding
+// does. The standard library decodes at full size only, which for
 // a thumbnail spends most of its time on pixels the thumbnail drops.
 //
 // The decoder is the standard library's image/jpeg (Go 1.26, BSD licence,
@@ -14,31 +14,30 @@ import (
 	"math"
 )
 
-// scaleTab[s] holds, for blocks reduced to n = 8>>s pixels, the basis
-// C(u)/2·cos((2x+1)uπ/2n) of an n-point inverse DCT over the n lowest
-// frequencies, at [x*8+u]: the 8-point inverse DCT sampled at the centres
-// of the n groups of 8/n pixels.
-var scaleTab [4][64]float32
+// scaleTab[n] holds, for blocks reduced to n pixels a side (n < 8), the
+// basis C(u)/2·cos((2x+1)uπ/2n) of an n-point inverse DCT over the n
+// lowest frequencies, at [x*8+u]: the 8-point inverse DCT sampled at the
+// centres of the n groups of 8/n pixels.
+var scaleTab [9][64]float32
 
-// lastZig[s] is the last zigzag index of a coefficient inside the lowest
+// lastZig[n] is the last zigzag index of a coefficient inside the lowest
 // n×n frequencies.
-var lastZig [4]int
+var lastZig [9]int
 
 func init() {
-	for s := 1; s < 4; s++ {
-		n := 8 >> s
+	for n := 1; n <= 8; n++ {
 		for x := range n {
 			for u := range n {
 				c := 1.0
 				if u == 0 {
 					c = 1 / math.Sqrt2
 				}
-				scaleTab[s][x*8+u] = float32(c / 2 * math.Cos(float64(2*x+1)*float64(u)*math.Pi/float64(2*n)))
+				scaleTab[n][x*8+u] = float32(c / 2 * math.Cos(float64(2*x+1)*float64(u)*math.Pi/float64(2*n)))
 			}
 		}
 		for zig, nat := range unzig {
 			if nat%8 < n && nat/8 < n {
-				lastZig[s] = max(lastZig[s], zig)
+				lastZig[n] = max(lastZig[n], zig)
 			}
 		}
 	}
@@ -46,16 +45,15 @@ func init() {
 
 // idctScaled replaces the dequantized coefficients in b (natural order)
 // with the n×n pixels (level-shifted by -128) of the block reduced to n
-// pixels a side (n = 2 or 1), row by row at the start of b.
+// pixels a side (n < 8), row by row at the start of b.
 func idctScaled(b *block, n int) {
 	if n == 1 {
 		b[0] = int32(math.Floor(float64(b[0])/8 + 0.5))
 		return
 	}
-	s := 2
-	t := &scaleTab[s]
+	t := &scaleTab[n]
 	// Rows: tmp[v][x] = Σ_u T[x][u]·F[v][u].
-	var tmp [16]float32
+	var tmp [64]float32
 	for v := range n {
 		for x := range n {
 			var sum float32
@@ -66,7 +64,7 @@ func idctScaled(b *block, n int) {
 		}
 	}
 	// Columns: out[y][x] = Σ_v T[y][v]·tmp[v][x].
-	var out [16]int32
+	var out [64]int32
 	for y := range n {
 		for x := range n {
 			var sum float32
@@ -79,13 +77,53 @@ func idctScaled(b *block, n int) {
 	copy(b[:n*n], out[:n*n])
 }
 
-// idct4Tab is scaleTab[1] in fixed point, 13 fractional bits, at [x*4+u].
-var idct4Tab [16]int32
+// idct4Tab is scaleTab[4] in fixed point, 13 fractional bits, at [x*4+u];
+// fixedTab[n] is scaleTab[n] so, at [x*8+u].
+var (
+	idct4Tab [16]int32
+	fixedTab [9][64]int32
+)
 
 func init() {
 	for x := range 4 {
 		for u := range 4 {
-			idct4Tab[x*4+u] = int32(math.Round(float64(scaleTab[1][x*8+u]) * (1 << 13)))
+			idct4Tab[x*4+u] = int32(math.Round(float64(scaleTab[4][x*8+u]) * (1 << 13)))
+		}
+	}
+	for n := 1; n < 8; n++ {
+		for i := range 64 {
+			fixedTab[n][i] = int32(math.Round(float64(scaleTab[n][i]) * (1 << 13)))
+		}
+	}
+}
+
+// idctFixed is idct4's fixed-point arithmetic for any n from 2 to 7: the
+// block's n×n pixels from its lowest n×n frequencies, written
+// level-shifted and clipped at dst, stride apart.
+func idctFixed(b *block, n int, dst []byte, stride int) {
+	t := &fixedTab[n]
+	var tmp [64]int32
+	for v := range n {
+		r := b[v*8 : v*8+8 : v*8+8]
+		for x := range n {
+			tx := t[x*8 : x*8+8 : x*8+8]
+			var sum int32
+			for u := range n {
+				sum += tx[u] * r[u]
+			}
+			tmp[v*8+x] = (sum + 1<<10) >> 11
+		}
+	}
+	const bias = 128<<15 + 1<<14
+	for y := range n {
+		ty := t[y*8 : y*8+8 : y*8+8]
+		row := dst[y*stride : y*stride+n]
+		for x := range row {
+			sum := int32(bias)
+			for v := range n {
+				sum += ty[v] * tmp[v*8+x]
+			}
+			row[x] = clip(sum >> 15)
 		}
 	}
 }

@@ -10,11 +10,12 @@ import (
 
 // makeImg allocates and initializes the destination image.
 func (d *decoder) makeImg(mxx, myy int) {
+	d.scale = 8
 	if d.nComp != 4 {
-		d.shift = scaleShift(d.width, d.height, d.minW, d.minH)
+		d.scale = scaleOf(d.width, d.height, d.minW, d.minH)
 	}
-	bs := 8 >> d.shift
-	w, h := (d.width+(1<<d.shift)-1)>>d.shift, (d.height+(1<<d.shift)-1)>>d.shift
+	bs := d.blockPixels()
+	w, h := (d.width*bs+7)/8, (d.height*bs+7)/8
 	if d.nComp == 1 {
 		r := image.Rect(0, 0, bs*mxx, bs*myy)
 		m := &image.Gray{Pix: d.pixels(r.Dx() * r.Dy()), Stride: r.Dx(), Rect: r}
@@ -215,10 +216,7 @@ func (d *decoder) processSOS(n int) error {
 	d.seq = seqBits{}
 	// A sequential scan's blocks are decoded by decodeSeqBlock. A block
 	// decoded at a reduced scale keeps only the coefficients up to keep.
-	keep := blockSize - 1
-	if d.shift > 0 {
-		keep = lastZig[d.shift]
-	}
+	keep := lastZig[d.blockPixels()]
 	if !d.progressive && seqScans {
 		for i := 0; i < nComp; i++ {
 			if d.huff[dcTable][scan[i].td].nCodes == 0 || d.huff[acTable][scan[i].ta].nCodes == 0 {
@@ -570,10 +568,7 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	// At a reduced scale only the coefficients of the lowest bs×bs
 	// frequencies are used: those are the first in zigzag order up to the
 	// last of them.
-	last := blockSize - 1
-	if d.shift > 0 {
-		last = lastZig[d.shift]
-	}
+	last := lastZig[d.blockPixels()]
 	for zig := 0; zig <= last; zig++ {
 		b[unzig[zig]] *= qt[zig]
 	}
@@ -583,7 +578,7 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 // storeBlock performs the inverse DCT of the dequantized block and stores
 // it to the image.
 func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
-	bs := 8 >> d.shift
+	bs := d.blockPixels()
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
 		dst, stride = d.img1.Pix[bs*(by*d.img1.Stride+bx):], d.img1.Stride
@@ -601,8 +596,12 @@ func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 			return UnsupportedError("too many components")
 		}
 	}
-	if bs == 4 {
+	switch bs {
+	case 4:
 		idct4(b, dst, stride)
+		return nil
+	case 2, 3, 5, 6, 7:
+		idctFixed(b, bs, dst, stride)
 		return nil
 	}
 	if bs == 8 {
