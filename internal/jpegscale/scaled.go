@@ -97,6 +97,32 @@ func init() {
 	}
 }
 
+// idct3 is idctFixed for n = 3, unrolled (the reduction that takes a
+// phone's 852×639 photo, or 1280×960 at 2/8, straight to a thumbnail).
+func idct3(b *block, dst []byte, stride int) {
+	t := &fixedTab[3]
+	t00, t01, t02 := t[0], t[1], t[2]
+	t10, t11, t12 := t[8], t[9], t[10]
+	t20, t21, t22 := t[16], t[17], t[18]
+	var tmp [9]int32
+	for v := 0; v < 3; v++ {
+		r := b[v*8 : v*8+3 : v*8+3]
+		f0, f1, f2 := r[0], r[1], r[2]
+		o := tmp[v*3 : v*3+3 : v*3+3]
+		o[0] = (t00*f0 + t01*f1 + t02*f2 + 1<<10) >> 11
+		o[1] = (t10*f0 + t11*f1 + t12*f2 + 1<<10) >> 11
+		o[2] = (t20*f0 + t21*f1 + t22*f2 + 1<<10) >> 11
+	}
+	_ = dst[2*stride+2]
+	const bias = 128<<15 + 1<<14
+	for x := 0; x < 3; x++ {
+		c0, c1, c2 := tmp[x], tmp[3+x], tmp[6+x]
+		dst[x] = clip((t00*c0 + t01*c1 + t02*c2 + bias) >> 15)
+		dst[stride+x] = clip((t10*c0 + t11*c1 + t12*c2 + bias) >> 15)
+		dst[2*stride+x] = clip((t20*c0 + t21*c1 + t22*c2 + bias) >> 15)
+	}
+}
+
 // idctFixed is idct4's fixed-point arithmetic for any n from 2 to 7: the
 // block's n×n pixels from its lowest n×n frequencies, written
 // level-shifted and clipped at dst, stride apart.

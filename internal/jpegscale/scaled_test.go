@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math"
+	"math/rand"
 	"testing"
 )
 
@@ -137,6 +138,30 @@ func TestDecodeScaledReduces(t *testing.T) {
 		}
 		if mean := total / float64(n); mean > 2 || worst > 12 {
 			t.Errorf("%d×%d at %d/8: mean difference %.2f, worst %.1f levels", c.w, c.h, c.m, mean, worst)
+		}
+	}
+}
+
+// idct3 and idct4, unrolled, give idctFixed's pixels.
+func TestUnrolledIDCTs(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for range 2000 {
+		var b block
+		for i := range b {
+			b[i] = int32(rng.Intn(2048) - 1024)
+		}
+		for _, n := range []int{3, 4} {
+			var got, want [64]byte
+			b1, b2 := b, b
+			if n == 3 {
+				idct3(&b1, got[:], 8)
+			} else {
+				idct4(&b1, got[:], 8)
+			}
+			idctFixed(&b2, n, want[:], 8)
+			if got != want {
+				t.Fatalf("n=%d: %v, want %v", n, got, want)
+			}
 		}
 	}
 }

@@ -600,7 +600,10 @@ func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 	case 4:
 		idct4(b, dst, stride)
 		return nil
-	case 2, 3, 5, 6, 7:
+	case 3:
+		idct3(b, dst, stride)
+		return nil
+	case 2, 5, 6, 7:
 		idctFixed(b, bs, dst, stride)
 		return nil
 	}
