@@ -309,6 +309,36 @@ func (e *encoder) writeScan(m *image.YCbCr) {
 			rows[j] = (min(y+j, ymax) - m.Rect.Min.Y) * m.YStride
 		}
 		for x := bounds.Min.X; x < bounds.Max.X; x += 16 {
+			if m.SubsampleRatio == image.YCbCrSubsampleRatio420 && x+16 <= bounds.Max.X {
+				// Each 2×2 pixels' chroma sample as it is; no column past
+				// the edge: rows are read as slices.
+				x0 := x - m.Rect.Min.X
+				for i := 0; i < 4; i++ {
+					xOff, yOff := (i&1)*8, (i&2)*4
+					for j := 0; j < 8; j++ {
+						src := m.Y[rows[yOff+j]+x0+xOff:]
+						src = src[:8]
+						dst := b[8*j : 8*j+8 : 8*j+8]
+						for k := range dst {
+							dst[k] = int32(src[k])
+						}
+					}
+					prevY = e.writeBlock(&b, 0, prevY)
+				}
+				cx := x/2 - m.Rect.Min.X/2
+				for j := 0; j < 8; j++ {
+					r := (min(y+2*j, ymax)/2-m.Rect.Min.Y/2)*m.CStride + cx
+					scb, scr := m.Cb[r:r+8], m.Cr[r:r+8]
+					dcb, dcr := cb[8*j:8*j+8:8*j+8], cr[8*j:8*j+8:8*j+8]
+					for k := range dcb {
+						dcb[k] = int32(scb[k])
+						dcr[k] = int32(scr[k])
+					}
+				}
+				prevCb = e.writeBlock(&cb, 1, prevCb)
+				prevCr = e.writeBlock(&cr, 1, prevCr)
+				continue
+			}
 			if m.SubsampleRatio == image.YCbCrSubsampleRatio420 {
 				// Each 2×2 pixels' chroma sample as it is, the edge's
 				// past the edge.
