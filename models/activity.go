@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -21,59 +23,139 @@ type FieldActivity struct {
 // there is neither.
 func (a FieldActivity) LastWorked() string { return max(a.LastVisit, a.LastTraining) }
 
-// FieldActivityIn returns, by commissioner id, the latest field work of
-// every commissioner with a live visit or training under region, with the
-// flagged visits of period p.
-func (db *DB) FieldActivityIn(ctx context.Context, region string, p Period) (map[string]*FieldActivity, error) {
-	lo, hi := PrefixRange(region)
-	var visits []struct {
-		CommissionerID string
-		LastVisit      string
-		LastSync       string
-		Flagged        int64
+// ActivityEntry is one commissioner of a region's activity page: its id,
+// name and latest visit and training days under the region.
+type ActivityEntry struct {
+	Key, Name    string
+	LastVisit    string
+	LastTraining string
+}
+
+// LastWorked is the later of the latest visit and training days.
+func (e ActivityEntry) LastWorked() string { return max(e.LastVisit, e.LastTraining) }
+
+// idsPer bounds the ids one statement names.
+const idsPer = 500
+
+// ActivityRoster lists, ordered by name, the commissioners that
+// Services(region, p, GroupByCommissioner) groups, but for those based
+// elsewhere whose only figures under region are technologies or
+// varieties: every commissioner based under region, and every other one
+// with activity figures there in the period. It reads stat_commissioners
+// (the latest days, and who has worked under region) rather than the
+// records.
+func (db *DB) ActivityRoster(ctx context.Context, region string, p Period) ([]ActivityEntry, error) {
+	var roster []Commissioner
+	if err := InRegion(db.WithContext(ctx).Select("id", "name"), "region_code", region).Find(&roster).Error; err != nil {
+		return nil, fmt.Errorf("commissioners of %s: %w", region, err)
 	}
-	// Grouped by village and commissioner, the order of
-	// idx_visits_activity, which holds every column read (flagged is
-	// generated from flags): the database reads that index alone, in
-	// order, and the commissioners' rows are added up here. Grouped by
-	// commissioner alone, MySQL walked the commissioner index instead and
-	// fetched every visit of a province in random order.
-	err := db.WithContext(ctx).Raw("SELECT commissioner_id, MAX(visit_date) AS last_visit, MAX(received_at) AS last_sync, "+
-		"SUM(CASE WHEN visit_date >= ? AND visit_date <= ? AND flagged = 1 THEN 1 ELSE 0 END) AS flagged "+
-		"FROM visits WHERE deleted_at IS NULL AND village_code >= ? AND village_code < ? GROUP BY village_code, commissioner_id",
-		p.From, p.To, lo, hi).Scan(&visits).Error
-	if err != nil {
-		return nil, fmt.Errorf("field activity of %s: %w", region, err)
+	var lasts []struct{ CommissionerID, LastVisit, LastTraining string }
+	if err := db.WithContext(ctx).Raw("SELECT commissioner_id, last_visit, last_training FROM "+lastTable+" WHERE region_code = ?",
+		region).Scan(&lasts).Error; err != nil {
+		return nil, fmt.Errorf("latest work under %s: %w", region, err)
 	}
-	out := map[string]*FieldActivity{}
-	for _, v := range visits {
-		a := out[v.CommissionerID]
-		if a == nil {
-			a = &FieldActivity{}
-			out[v.CommissionerID] = a
+	byID := make(map[string]*ActivityEntry, len(roster))
+	out := make([]ActivityEntry, 0, len(roster))
+	for _, c := range roster {
+		out = append(out, ActivityEntry{Key: c.ID, Name: c.Name})
+	}
+	for i := range out {
+		byID[out[i].Key] = &out[i]
+	}
+	var others []string
+	last := map[string]ActivityEntry{}
+	for _, l := range lasts {
+		if e := byID[l.CommissionerID]; e != nil {
+			e.LastVisit, e.LastTraining = l.LastVisit, l.LastTraining
+		} else {
+			others = append(others, l.CommissionerID)
+			last[l.CommissionerID] = ActivityEntry{Key: l.CommissionerID, LastVisit: l.LastVisit, LastTraining: l.LastTraining}
 		}
-		a.LastVisit = max(a.LastVisit, v.LastVisit)
-		if t := parseDBTime(v.LastSync); t.After(a.LastSync) {
-			a.LastSync = t
+	}
+	if len(others) > 0 {
+		// Those based elsewhere count when they have figures in p.
+		sums, err := db.commissionerSums(ctx, region, p, others)
+		if err != nil {
+			return nil, fmt.Errorf("activity by commissioner of %s: %w", region, err)
 		}
-		a.FlaggedVisits += v.Flagged
-	}
-	var trainings []struct {
-		CommissionerID string
-		LastTraining   string
-	}
-	err = db.WithContext(ctx).Raw("SELECT commissioner_id, MAX(held_date) AS last_training FROM trainings "+
-		"WHERE deleted_at IS NULL AND region_code >= ? AND region_code < ? GROUP BY commissioner_id", lo, hi).Scan(&trainings).Error
-	if err != nil {
-		return nil, fmt.Errorf("training activity of %s: %w", region, err)
-	}
-	for _, t := range trainings {
-		if out[t.CommissionerID] == nil {
-			out[t.CommissionerID] = &FieldActivity{}
+		figs := nonZero(mergeFigures(sums, nil))
+		var working []string
+		for id := range figs {
+			working = append(working, id)
 		}
-		out[t.CommissionerID].LastTraining = t.LastTraining
+		names, err := db.namesOf(ctx, working)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range working {
+			e := last[id]
+			e.Name = names[id]
+			out = append(out, e)
+		}
 	}
+	slices.SortFunc(out, func(a, b ActivityEntry) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Key, b.Key)) })
 	return out, nil
+}
+
+// namesOf names the commissioners of ids, deleted ones included.
+func (db *DB) namesOf(ctx context.Context, ids []string) (map[string]string, error) {
+	names := map[string]string{}
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), idsPer)]
+		ids = ids[len(part):]
+		var cs []Commissioner
+		if err := db.WithContext(ctx).Unscoped().Select("id", "name").Where("id IN ?", part).Find(&cs).Error; err != nil {
+			return nil, fmt.Errorf("commissioner names: %w", err)
+		}
+		for _, c := range cs {
+			names[c.ID] = c.Name
+		}
+	}
+	return names, nil
+}
+
+// ActivityOf returns, for the commissioners of entries (as
+// ActivityRoster lists them), their figures under region in period p as
+// Services(region, p, GroupByCommissioner) groups them (without the
+// distinct technologies and varieties, left at zero) and their field
+// activity: the latest days of entries, when each last delivered a visit
+// under region and its flagged visits in p.
+func (db *DB) ActivityOf(ctx context.Context, region string, p Period, entries []ActivityEntry) (map[string]ServiceFigures, map[string]*FieldActivity, error) {
+	ids := make([]string, len(entries))
+	acts := make(map[string]*FieldActivity, len(entries))
+	for i, e := range entries {
+		ids[i] = e.Key
+		acts[e.Key] = &FieldActivity{LastVisit: e.LastVisit, LastTraining: e.LastTraining}
+	}
+	sums, err := db.commissionerSums(ctx, region, p, ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("activity by commissioner of %s: %w", region, err)
+	}
+	lo, hi := PrefixRange(region)
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), idsPer)]
+		ids = ids[len(part):]
+		var visits []struct {
+			CommissionerID string
+			LastSync       string
+			Flagged        int64
+		}
+		// By commissioner: a hundred commissioners' visits, through
+		// idx_visits_commissioner.
+		err := db.WithContext(ctx).Raw("SELECT commissioner_id, MAX(received_at) AS last_sync, "+
+			"SUM(CASE WHEN visit_date >= ? AND visit_date <= ? AND flagged = 1 THEN 1 ELSE 0 END) AS flagged "+
+			"FROM visits WHERE commissioner_id IN ? AND deleted_at IS NULL AND village_code >= ? AND village_code < ? GROUP BY commissioner_id",
+			p.From, p.To, part, lo, hi).Scan(&visits).Error
+		if err != nil {
+			return nil, nil, fmt.Errorf("field activity under %s: %w", region, err)
+		}
+		for _, v := range visits {
+			if a := acts[v.CommissionerID]; a != nil {
+				a.LastSync, a.FlaggedVisits = parseDBTime(v.LastSync), v.Flagged
+			}
+		}
+	}
+	return mergeFigures(sums, nil), acts, nil
 }
 
 // parseDBTime reads a timestamp as SQLite or MySQL render it in text;

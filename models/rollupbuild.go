@@ -9,7 +9,7 @@ import (
 )
 
 // statTables are the aggregate tables, emptied by a rebuild.
-var statTables = []string{"stat_activity", "stat_days", "stat_items", "stat_visit_days", "stat_household_years", "stat_incomes"}
+var statTables = []string{"stat_activity", "stat_days", "stat_items", "stat_visit_days", "stat_household_years", "stat_incomes", lastTable}
 
 // RebuildRollups recomputes every statistics aggregate from the record
 // tables, replacing what is there: for a database filled outside
@@ -71,6 +71,15 @@ func (d *delta) moveUp(to *delta, codeLen int) {
 		if len(k.region) == codeLen {
 			to.items[k] += n
 			delete(d.items, k)
+		}
+	}
+	for k, l := range d.last {
+		if len(k.region) == codeLen {
+			if to.last[k] == nil {
+				to.last[k] = &lastDays{}
+			}
+			to.last[k].raise(*l)
+			delete(d.last, k)
 		}
 	}
 }
@@ -168,7 +177,14 @@ func (db *DB) writeDelta(ctx context.Context, d *delta) error {
 	for k, n := range d.items {
 		items = append(items, []any{k.region, k.commissioner, k.kind, k.day, k.item, 0, n})
 	}
+	last := make([][]any, 0, len(d.last))
+	for k, l := range d.last {
+		last = append(last, []any{k.region, k.commissioner, l.visit, l.training})
+	}
 	return db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := upsertLast(tx, last); err != nil {
+			return err
+		}
 		for _, w := range []struct {
 			t    table
 			rows [][]any

@@ -56,14 +56,18 @@ type dayKey struct{ region, day string }
 type itemKey struct{ region, commissioner, kind, day, item string }
 
 // delta is what a change does to the activity aggregates: signed counts
-// per (region, day, commissioner) and signed references per item.
+// per (region, day, commissioner) and signed references per item; and to
+// stat_commissioners, the latest days records bring per (region,
+// commissioner) and those records taken away held.
 type delta struct {
 	act   map[actKey]*counts
 	items map[itemKey]int64
+	last  map[lastKey]*lastDays
+	drops map[lastKey]*lastDays
 }
 
 func newDelta() *delta {
-	return &delta{act: map[actKey]*counts{}, items: map[itemKey]int64{}}
+	return &delta{act: map[actKey]*counts{}, items: map[itemKey]int64{}, last: map[lastKey]*lastDays{}, drops: map[lastKey]*lastDays{}}
 }
 
 // addRecord adds (sign +1) or removes (sign -1) a visit, training or plot;
@@ -77,18 +81,21 @@ func (d *delta) addRecord(rec any, sign int64) {
 			d.addItems(r.VillageCode, r.CommissionerID, kindTechnology, day, r.Technologies, sign)
 			d.addItems(r.VillageCode, r.CommissionerID, kindVariety, day, r.Varieties, sign)
 			d.addVisited(r.VillageCode, day, sign)
+			d.addLast(r.VillageCode, r.CommissionerID, lastDays{visit: day}, sign)
 		}
 	case *Training:
 		if r != nil && !r.DeletedAt.Valid && !r.HeldAt.IsZero() && r.RegionCode != "" {
 			day := dayOf(r.HeldAt)
 			d.addCounts(r.RegionCode, day, r.CommissionerID, counts{trainings: 1, trainees: int64(r.Attendees)}, sign)
 			d.addItems(r.RegionCode, r.CommissionerID, kindTechnology, day, r.Technologies, sign)
+			d.addLast(r.RegionCode, r.CommissionerID, lastDays{training: day}, sign)
 		}
 	case *Plot:
 		if day := plotDay(r); day != "" {
 			d.addCounts(r.VillageCode, day, r.CommissionerID, counts{plots: 1, areaCmu: centi(r.AreaMu)}, sign)
 			d.addItems(r.VillageCode, r.CommissionerID, kindTechnology, day, []string{r.Technology}, sign)
 			d.addItems(r.VillageCode, r.CommissionerID, kindVariety, day, []string{r.Variety}, sign)
+			d.addLast(r.VillageCode, r.CommissionerID, lastDays{}, sign)
 		}
 	}
 }

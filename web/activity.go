@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/handlers"
 	"github.com/tepai/tepai/models"
 )
@@ -17,6 +19,10 @@ import (
 // quiet.
 const quietDays = 30
 
+// activityPageRows is how many commissioners a page of the activity
+// table lists.
+const activityPageRows = 100
+
 // activityRow is one commissioner on the activity page.
 type activityRow struct {
 	models.ServiceGroup
@@ -24,8 +30,9 @@ type activityRow struct {
 	Quiet bool
 }
 
-// activityData is the activity page: the period's service totals, every
-// commissioner in scope (the quiet ones first) and the visit feed.
+// activityData is the activity page: the period's service totals, one
+// page of the commissioners in scope (the quiet ones first) and the visit
+// feed.
 type activityData struct {
 	*periodForm
 	Totals   models.ServiceFigures
@@ -33,11 +40,18 @@ type activityData struct {
 	Quiet    int
 	Feed     []visitRow
 	FeedMore template.URL
+	// Listed is how many commissioners the table has over all its pages;
+	// Page and Pages number this page of them (from 1), First and Last
+	// its first and last rows.
+	Listed, Page, Pages, First, Last int
+	PrevPage, NextPage        template.URL
 }
 
 // activity shows who worked in a region and period, from the figures of
 // GET /stats/services?group_by=commissioner (those the page shows) and the
-// visit list.
+// visit list. The headline figures and the quiet count are the whole
+// region's; the commissioners' table shows a page of activityPageRows
+// (query parameter page, from 1).
 func (w *Console) activity(c echo.Context, v *view) error {
 	v.Nav, v.Title = "activity", v.T("activity")
 	ctx := c.Request().Context()
@@ -45,39 +59,67 @@ func (w *Console) activity(c echo.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	svc, err := w.d.DB.CommissionerActivity(ctx, f.Region.Code, f.Period)
+	page := 1
+	if s := c.QueryParam("page"); s != "" {
+		if page, err = strconv.Atoi(s); err != nil || page < 1 {
+			return apierr.BadRequest("page 须为正整数", "page must be a positive whole number")
+		}
+	}
+	totals, err := w.d.DB.ServiceTotals(ctx, f.Region.Code, f.Period)
 	if err != nil {
 		return err
 	}
-	acts, err := w.d.DB.FieldActivityIn(ctx, f.Region.Code, f.Period)
+	all, err := w.d.DB.ActivityRoster(ctx, f.Region.Code, f.Period)
 	if err != nil {
 		return err
 	}
-	d := activityData{periodForm: f, Totals: svc.Totals}
+	d := activityData{periodForm: f, Totals: totals, Listed: len(all)}
 	since := time.Now().In(shanghai).AddDate(0, 0, -quietDays).Format(time.DateOnly)
-	for _, g := range svc.Groups {
-		row := activityRow{ServiceGroup: g}
-		if a := acts[g.Key]; a != nil {
-			row.FieldActivity = *a
-		}
-		row.Quiet = row.LastWorked() < since
-		if row.Quiet {
-			d.Quiet++
-		}
-		d.Rows = append(d.Rows, row)
-	}
-	slices.SortStableFunc(d.Rows, func(a, b activityRow) int {
-		if a.Quiet != b.Quiet {
-			if a.Quiet {
+	quiet := func(e models.ActivityEntry) bool { return e.LastWorked() < since }
+	slices.SortStableFunc(all, func(a, b models.ActivityEntry) int {
+		qa, qb := quiet(a), quiet(b)
+		if qa != qb {
+			if qa {
 				return -1
 			}
 			return 1
 		}
-		if a.Quiet {
+		if qa {
 			return cmp.Compare(a.LastWorked(), b.LastWorked())
 		}
 		return 0
 	})
+	for _, e := range all {
+		if quiet(e) {
+			d.Quiet++
+		}
+	}
+	d.Pages = max(1, (len(all)+activityPageRows-1)/activityPageRows)
+	d.Page = min(page, d.Pages)
+	d.First = (d.Page-1)*activityPageRows + 1
+	shown := all[min(len(all), d.First-1):min(len(all), d.Page*activityPageRows)]
+	d.Last = d.First + len(shown) - 1
+	figs, acts, err := w.d.DB.ActivityOf(ctx, f.Region.Code, f.Period, shown)
+	if err != nil {
+		return err
+	}
+	for _, e := range shown {
+		d.Rows = append(d.Rows, activityRow{ServiceGroup: models.ServiceGroup{Key: e.Key, Name: e.Name, ServiceFigures: figs[e.Key]},
+			FieldActivity: *acts[e.Key], Quiet: quiet(e)})
+	}
+	pageLink := func(n int) template.URL {
+		q, _ := url.ParseQuery(f.Query())
+		if n > 1 {
+			q.Set("page", strconv.Itoa(n))
+		}
+		return template.URL("?" + q.Encode() + "#commissioners")
+	}
+	if d.Page > 1 {
+		d.PrevPage = pageLink(d.Page - 1)
+	}
+	if d.Page < d.Pages {
+		d.NextPage = pageLink(d.Page + 1)
+	}
 	if err := w.feed(c, &d); err != nil {
 		return err
 	}
@@ -99,6 +141,9 @@ func (w *Console) feed(c echo.Context, d *activityData) error {
 	if next != "" {
 		q, _ := url.ParseQuery(d.Query())
 		q.Set("cursor", next)
+		if d.Page > 1 {
+			q.Set("page", strconv.Itoa(d.Page))
+		}
 		d.FeedMore = template.URL("?" + q.Encode() + "#feed")
 	}
 	return nil
