@@ -44,7 +44,7 @@ type activityData struct {
 	// Page and Pages number this page of them (from 1), First and Last
 	// its first and last rows.
 	Listed, Page, Pages, First, Last int
-	PrevPage, NextPage        template.URL
+	PrevPage, NextPage               template.URL
 }
 
 // activity shows who worked in a region and period, from the figures of
