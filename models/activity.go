@@ -114,48 +114,94 @@ func (db *DB) namesOf(ctx context.Context, ids []string) (map[string]string, err
 	return names, nil
 }
 
-// ActivityOf returns, for the commissioners of entries (as
-// ActivityRoster lists them), their figures under region in period p as
+// ActivityOf returns, for the commissioners of entries (some of the
+// listed that ActivityRoster lists), their figures under region in period p as
 // Services(region, p, GroupByCommissioner) groups them (without the
 // distinct technologies and varieties, left at zero) and their field
 // activity: the latest days of entries, when each last delivered a visit
-// under region and its flagged visits in p.
-func (db *DB) ActivityOf(ctx context.Context, region string, p Period, entries []ActivityEntry) (map[string]ServiceFigures, map[string]*FieldActivity, error) {
+// under region and its flagged visits in p. When entries are a good part
+// of the listed, it reads the whole region's rows in their index order
+// (cheaper than finding those of each commissioner) and keeps theirs.
+func (db *DB) ActivityOf(ctx context.Context, region string, p Period, entries []ActivityEntry, listed int) (map[string]ServiceFigures, map[string]*FieldActivity, error) {
 	ids := make([]string, len(entries))
 	acts := make(map[string]*FieldActivity, len(entries))
 	for i, e := range entries {
 		ids[i] = e.Key
 		acts[e.Key] = &FieldActivity{LastVisit: e.LastVisit, LastTraining: e.LastTraining}
 	}
-	sums, err := db.commissionerSums(ctx, region, p, ids)
-	if err != nil {
-		return nil, nil, fmt.Errorf("activity by commissioner of %s: %w", region, err)
+	if 2*len(entries) >= listed {
+		ids = nil
 	}
+	// The sums and the visits' facts are read at once, on connections of
+	// their own.
+	var sums []sumRow
+	var sumErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sums, sumErr = db.commissionerSums(ctx, region, p, ids)
+	}()
+	err := db.visitFacts(ctx, region, p, ids, acts)
+	<-done
+	if err == nil && sumErr != nil {
+		err = fmt.Errorf("activity by commissioner of %s: %w", region, sumErr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	figs := mergeFigures(sums, nil)
+	for id := range figs {
+		if acts[id] == nil {
+			delete(figs, id)
+		}
+	}
+	return figs, acts, nil
+}
+
+// visitFacts sets the last sync and flagged visits in p of the
+// commissioners of acts from their visits under region: of those of ids,
+// or of every visit under region when ids is nil. Grouped by village and
+// commissioner, the order of idx_visits_activity, which holds every
+// column read (flagged is generated from flags): over the whole region the
+// database reads that index alone, in order; for a hundred commissioners
+// it reads theirs through idx_visits_commissioner. The commissioners'
+// rows are added up here.
+func (db *DB) visitFacts(ctx context.Context, region string, p Period, ids []string, acts map[string]*FieldActivity) error {
 	lo, hi := PrefixRange(region)
-	for len(ids) > 0 {
-		part := ids[:min(len(ids), idsPer)]
-		ids = ids[len(part):]
+	read := func(cond string, args ...any) error {
 		var visits []struct {
 			CommissionerID string
 			LastSync       string
 			Flagged        int64
 		}
-		// By commissioner: a hundred commissioners' visits, through
-		// idx_visits_commissioner.
 		err := db.WithContext(ctx).Raw("SELECT commissioner_id, MAX(received_at) AS last_sync, "+
 			"SUM(CASE WHEN visit_date >= ? AND visit_date <= ? AND flagged = 1 THEN 1 ELSE 0 END) AS flagged "+
-			"FROM visits WHERE commissioner_id IN ? AND deleted_at IS NULL AND village_code >= ? AND village_code < ? GROUP BY commissioner_id",
-			p.From, p.To, part, lo, hi).Scan(&visits).Error
+			"FROM visits WHERE "+cond+"deleted_at IS NULL AND village_code >= ? AND village_code < ? GROUP BY village_code, commissioner_id",
+			append(append([]any{p.From, p.To}, args...), lo, hi)...).Scan(&visits).Error
 		if err != nil {
-			return nil, nil, fmt.Errorf("field activity under %s: %w", region, err)
+			return fmt.Errorf("field activity under %s: %w", region, err)
 		}
 		for _, v := range visits {
 			if a := acts[v.CommissionerID]; a != nil {
-				a.LastSync, a.FlaggedVisits = parseDBTime(v.LastSync), v.Flagged
+				if t := parseDBTime(v.LastSync); t.After(a.LastSync) {
+					a.LastSync = t
+				}
+				a.FlaggedVisits += v.Flagged
 			}
 		}
+		return nil
 	}
-	return mergeFigures(sums, nil), acts, nil
+	if ids == nil {
+		return read("")
+	}
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), idsPer)]
+		ids = ids[len(part):]
+		if err := read("commissioner_id IN ? AND ", part); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // parseDBTime reads a timestamp as SQLite or MySQL render it in text;

@@ -2,11 +2,13 @@ package web
 
 import (
 	"cmp"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -65,15 +67,25 @@ func (w *Console) activity(c echo.Context, v *view) error {
 			return apierr.BadRequest("page 须为正整数", "page must be a positive whole number")
 		}
 	}
-	totals, err := w.d.DB.ServiceTotals(ctx, f.Region.Code, f.Period)
+	// The totals, the roster and the feed do not depend on each other:
+	// read at once, on connections of their own.
+	d := activityData{periodForm: f}
+	var all []models.ActivityEntry
+	var feedNext string
+	err = together(func() (err error) {
+		d.Totals, err = w.d.DB.ServiceTotals(ctx, f.Region.Code, f.Period)
+		return err
+	}, func() (err error) {
+		all, err = w.d.DB.ActivityRoster(ctx, f.Region.Code, f.Period)
+		return err
+	}, func() (err error) {
+		feedNext, err = w.feed(c, &d)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	all, err := w.d.DB.ActivityRoster(ctx, f.Region.Code, f.Period)
-	if err != nil {
-		return err
-	}
-	d := activityData{periodForm: f, Totals: totals, Listed: len(all)}
+	d.Listed = len(all)
 	since := time.Now().In(shanghai).AddDate(0, 0, -quietDays).Format(time.DateOnly)
 	quiet := func(e models.ActivityEntry) bool { return e.LastWorked() < since }
 	slices.SortStableFunc(all, func(a, b models.ActivityEntry) int {
@@ -99,7 +111,7 @@ func (w *Console) activity(c echo.Context, v *view) error {
 	d.First = (d.Page-1)*activityPageRows + 1
 	shown := all[min(len(all), d.First-1):min(len(all), d.Page*activityPageRows)]
 	d.Last = d.First + len(shown) - 1
-	figs, acts, err := w.d.DB.ActivityOf(ctx, f.Region.Code, f.Period, shown)
+	figs, acts, err := w.d.DB.ActivityOf(ctx, f.Region.Code, f.Period, shown, len(all))
 	if err != nil {
 		return err
 	}
@@ -120,31 +132,43 @@ func (w *Console) activity(c echo.Context, v *view) error {
 	if d.Page < d.Pages {
 		d.NextPage = pageLink(d.Page + 1)
 	}
-	if err := w.feed(c, &d); err != nil {
-		return err
-	}
-	return w.render(c, http.StatusOK, "activity", v.with(d))
-}
-
-// feed fills one page of the period's visits, newest first.
-func (w *Console) feed(c echo.Context, d *activityData) error {
-	ctx, p := c.Request().Context(), handlers.Caller(c)
-	from, to := d.Period.Instants()
-	recs, next, err := w.records.List(ctx, p, handlers.TypeVisit, handlers.RecordFilter{
-		Region: d.Region.Code, From: from, To: to, Limit: 20, Cursor: c.QueryParam("cursor")})
-	if err != nil {
-		return err
-	}
-	if d.Feed, err = w.visitRows(ctx, p, recs); err != nil {
-		return err
-	}
-	if next != "" {
-		q, _ := url.ParseQuery(d.Query())
-		q.Set("cursor", next)
+	if feedNext != "" {
+		q, _ := url.ParseQuery(f.Query())
+		q.Set("cursor", feedNext)
 		if d.Page > 1 {
 			q.Set("page", strconv.Itoa(d.Page))
 		}
 		d.FeedMore = template.URL("?" + q.Encode() + "#feed")
 	}
-	return nil
+	return w.render(c, http.StatusOK, "activity", v.with(d))
+}
+
+// feed fills one page of the period's visits, newest first, and returns
+// the next page's cursor ("" on the last).
+func (w *Console) feed(c echo.Context, d *activityData) (string, error) {
+	ctx, p := c.Request().Context(), handlers.Caller(c)
+	from, to := d.Period.Instants()
+	recs, next, err := w.records.List(ctx, p, handlers.TypeVisit, handlers.RecordFilter{
+		Region: d.Region.Code, From: from, To: to, Limit: 20, Cursor: c.QueryParam("cursor")})
+	if err != nil {
+		return "", err
+	}
+	d.Feed, err = w.visitRows(ctx, p, recs)
+	return next, err
+}
+
+// together runs fns at once and returns the first error of them, after
+// all have returned.
+func together(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
