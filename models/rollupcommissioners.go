@@ -2,6 +2,7 @@ package models
 
 import (
 	"cmp"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -244,16 +245,16 @@ func dropLast(tx *gorm.DB, keys []lastKey, days map[lastKey]*lastDays) error {
 // locking read, and returns its day as the rollups count it (dayOf); ""
 // when there is none.
 func latestDay(tx *gorm.DB, q string, args ...any) (string, error) {
-	var got []*string
-	if err := tx.Raw(q+shareLock(tx), args...).Scan(&got).Error; err != nil {
+	var got sql.NullString
+	if err := tx.Raw(q+shareLock(tx), args...).Row().Scan(&got); err != nil {
 		return "", fmt.Errorf("recount %s: %w", lastTable, err)
 	}
-	if len(got) == 0 || got[0] == nil || *got[0] == "" {
+	if !got.Valid || got.String == "" {
 		return "", nil
 	}
-	t := parseDBTime(*got[0])
+	t := parseDBTime(got.String)
 	if t.IsZero() {
-		return "", fmt.Errorf("recount %s: unreadable time %q", lastTable, *got[0])
+		return "", fmt.Errorf("recount %s: unreadable time %q", lastTable, got.String)
 	}
 	return dayOf(t), nil
 }
