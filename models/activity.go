@@ -135,17 +135,14 @@ func (db *DB) ActivityOf(ctx context.Context, region string, p Period, entries [
 	// The sums and the visits' facts are read at once, on connections of
 	// their own.
 	var sums []sumRow
-	var sumErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sums, sumErr = db.commissionerSums(ctx, region, p, ids)
-	}()
-	err := db.visitFacts(ctx, region, p, ids, acts)
-	<-done
-	if err == nil && sumErr != nil {
-		err = fmt.Errorf("activity by commissioner of %s: %w", region, sumErr)
-	}
+	err := together(func() (err error) {
+		if sums, err = db.commissionerSums(ctx, region, p, ids); err != nil {
+			return fmt.Errorf("activity by commissioner of %s: %w", region, err)
+		}
+		return nil
+	}, func() error {
+		return db.visitFacts(ctx, region, p, ids, acts)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
