@@ -45,33 +45,59 @@ const idsPer = 500
 // (the latest days, and who has worked under region) rather than the
 // records.
 func (db *DB) ActivityRoster(ctx context.Context, region string, p Period) ([]ActivityEntry, error) {
-	var roster []Commissioner
-	if err := InRegion(db.WithContext(ctx).Select("id", "name"), "region_code", region).Find(&roster).Error; err != nil {
-		return nil, fmt.Errorf("commissioners of %s: %w", region, err)
+	// Streamed into plain strings: at province level 8,000 rows of each
+	// table, read at once.
+	var out []ActivityEntry
+	lasts := map[string]ActivityEntry{}
+	err := together(func() error {
+		lo, hi := PrefixRange(region)
+		rows, err := db.WithContext(ctx).Raw("SELECT id, name FROM commissioners WHERE region_code >= ? AND region_code < ? AND deleted_at IS NULL",
+			lo, hi).Rows()
+		if err != nil {
+			return fmt.Errorf("commissioners of %s: %w", region, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e ActivityEntry
+			if err := rows.Scan(&e.Key, &e.Name); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	}, func() error {
+		rows, err := db.WithContext(ctx).Raw("SELECT commissioner_id, last_visit, last_training FROM "+lastTable+" WHERE region_code = ?",
+			region).Rows()
+		if err != nil {
+			return fmt.Errorf("latest work under %s: %w", region, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e ActivityEntry
+			if err := rows.Scan(&e.Key, &e.LastVisit, &e.LastTraining); err != nil {
+				return err
+			}
+			lasts[e.Key] = e
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
-	var lasts []struct{ CommissionerID, LastVisit, LastTraining string }
-	if err := db.WithContext(ctx).Raw("SELECT commissioner_id, last_visit, last_training FROM "+lastTable+" WHERE region_code = ?",
-		region).Scan(&lasts).Error; err != nil {
-		return nil, fmt.Errorf("latest work under %s: %w", region, err)
-	}
-	byID := make(map[string]*ActivityEntry, len(roster))
-	out := make([]ActivityEntry, 0, len(roster))
-	for _, c := range roster {
-		out = append(out, ActivityEntry{Key: c.ID, Name: c.Name})
-	}
+	home := make(map[string]bool, len(out))
 	for i := range out {
-		byID[out[i].Key] = &out[i]
-	}
-	var others []string
-	last := map[string]ActivityEntry{}
-	for _, l := range lasts {
-		if e := byID[l.CommissionerID]; e != nil {
-			e.LastVisit, e.LastTraining = l.LastVisit, l.LastTraining
-		} else {
-			others = append(others, l.CommissionerID)
-			last[l.CommissionerID] = ActivityEntry{Key: l.CommissionerID, LastVisit: l.LastVisit, LastTraining: l.LastTraining}
+		home[out[i].Key] = true
+		if l, ok := lasts[out[i].Key]; ok {
+			out[i].LastVisit, out[i].LastTraining = l.LastVisit, l.LastTraining
 		}
 	}
+	var others []string
+	for id := range lasts {
+		if !home[id] {
+			others = append(others, id)
+		}
+	}
+	slices.Sort(others)
 	if len(others) > 0 {
 		// Those based elsewhere count when they have figures in p.
 		sums, err := db.commissionerSums(ctx, region, p, others)
@@ -88,7 +114,7 @@ func (db *DB) ActivityRoster(ctx context.Context, region string, p Period) ([]Ac
 			return nil, err
 		}
 		for _, id := range working {
-			e := last[id]
+			e := lasts[id]
 			e.Name = names[id]
 			out = append(out, e)
 		}
@@ -120,8 +146,9 @@ func (db *DB) namesOf(ctx context.Context, ids []string) (map[string]string, err
 // distinct technologies and varieties, left at zero) and their field
 // activity: the latest days of entries, when each last delivered a visit
 // under region and its flagged visits in p. When entries are a good part
-// of the listed, it reads the whole region's rows in their index order
-// (cheaper than finding those of each commissioner) and keeps theirs.
+// of the listed, it sums the whole region's activity rows in their index
+// order (cheaper than finding those of each commissioner) and keeps
+// theirs.
 func (db *DB) ActivityOf(ctx context.Context, region string, p Period, entries []ActivityEntry, listed int) (map[string]ServiceFigures, map[string]*FieldActivity, error) {
 	ids := make([]string, len(entries))
 	acts := make(map[string]*FieldActivity, len(entries))
@@ -141,7 +168,7 @@ func (db *DB) ActivityOf(ctx context.Context, region string, p Period, entries [
 		}
 		return nil
 	}, func() error {
-		return db.visitFacts(ctx, region, p, ids, acts)
+		return db.visitFacts(ctx, region, p, acts)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -156,16 +183,19 @@ func (db *DB) ActivityOf(ctx context.Context, region string, p Period, entries [
 }
 
 // visitFacts sets the last sync and flagged visits in p of the
-// commissioners of acts from their visits under region: of those of ids,
-// or of every visit under region when ids is nil. Grouped by village and
-// commissioner, the order of idx_visits_activity, which holds every
-// column read (flagged is generated from flags): over the whole region the
-// database reads that index alone, in order; for a hundred commissioners
-// it reads theirs through idx_visits_commissioner. The commissioners'
-// rows are added up here.
-func (db *DB) visitFacts(ctx context.Context, region string, p Period, ids []string, acts map[string]*FieldActivity) error {
+// commissioners of acts from their visits under region, reading
+// idx_visits_commissioner_activity alone (it holds every column read;
+// flagged is generated from flags).
+func (db *DB) visitFacts(ctx context.Context, region string, p Period, acts map[string]*FieldActivity) error {
 	lo, hi := PrefixRange(region)
-	read := func(cond string, args ...any) error {
+	ids := make([]string, 0, len(acts))
+	for id := range acts {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), idsPer)]
+		ids = ids[len(part):]
 		var visits []struct {
 			CommissionerID string
 			LastSync       string
@@ -173,29 +203,15 @@ func (db *DB) visitFacts(ctx context.Context, region string, p Period, ids []str
 		}
 		err := db.WithContext(ctx).Raw("SELECT commissioner_id, MAX(received_at) AS last_sync, "+
 			"SUM(CASE WHEN visit_date >= ? AND visit_date <= ? AND flagged = 1 THEN 1 ELSE 0 END) AS flagged "+
-			"FROM visits WHERE "+cond+"deleted_at IS NULL AND village_code >= ? AND village_code < ? GROUP BY village_code, commissioner_id",
-			append(append([]any{p.From, p.To}, args...), lo, hi)...).Scan(&visits).Error
+			"FROM visits WHERE commissioner_id IN ? AND village_code >= ? AND village_code < ? AND deleted_at IS NULL GROUP BY commissioner_id",
+			p.From, p.To, part, lo, hi).Scan(&visits).Error
 		if err != nil {
 			return fmt.Errorf("field activity under %s: %w", region, err)
 		}
 		for _, v := range visits {
 			if a := acts[v.CommissionerID]; a != nil {
-				if t := parseDBTime(v.LastSync); t.After(a.LastSync) {
-					a.LastSync = t
-				}
-				a.FlaggedVisits += v.Flagged
+				a.LastSync, a.FlaggedVisits = parseDBTime(v.LastSync), v.Flagged
 			}
-		}
-		return nil
-	}
-	if ids == nil {
-		return read("")
-	}
-	for len(ids) > 0 {
-		part := ids[:min(len(ids), idsPer)]
-		ids = ids[len(part):]
-		if err := read("commissioner_id IN ? AND ", part); err != nil {
-			return err
 		}
 	}
 	return nil
