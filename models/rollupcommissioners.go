@@ -10,7 +10,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// stat_commissioners (migration 0038) holds, per region and commissioner,
+// stat_commissioners (migration 0039) holds, per region and commissioner,
 // the latest day of a live visit and of a live training of that
 // commissioner under the region (Asia/Shanghai, "" when there is none):
 // the activity page orders every commissioner of a province by them
