@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -67,21 +68,39 @@ func (w *Console) activity(c echo.Context, v *view) error {
 			return apierr.BadRequest("page 须为正整数", "page must be a positive whole number")
 		}
 	}
-	// The totals, the roster and the feed do not depend on each other:
-	// read at once, on connections of their own.
+	// The totals, the commissioners' table and the feed do not depend on
+	// each other: read at once, on connections of their own.
 	d := activityData{periodForm: f}
-	var all []models.ActivityEntry
 	var feedNext string
 	err = together(func() (err error) {
 		d.Totals, err = w.d.DB.ServiceTotals(ctx, f.Region.Code, f.Period)
 		return err
-	}, func() (err error) {
-		all, err = w.d.DB.ActivityRoster(ctx, f.Region.Code, f.Period)
-		return err
+	}, func() error {
+		return w.commissionerPage(ctx, f, page, &d)
 	}, func() (err error) {
 		feedNext, err = w.feed(c, &d)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	if feedNext != "" {
+		q, _ := url.ParseQuery(f.Query())
+		q.Set("cursor", feedNext)
+		if d.Page > 1 {
+			q.Set("page", strconv.Itoa(d.Page))
+		}
+		d.FeedMore = template.URL("?" + q.Encode() + "#feed")
+	}
+	return w.render(c, http.StatusOK, "activity", v.with(d))
+}
+
+// commissionerPage fills the table's page (from 1; past the last, the
+// last) of the commissioners in f's region and period, the quiet ones
+// first, with the count of quiet ones and the links to the pages before
+// and after.
+func (w *Console) commissionerPage(ctx context.Context, f *periodForm, page int, d *activityData) error {
+	all, err := w.d.DB.ActivityRoster(ctx, f.Region.Code, f.Period)
 	if err != nil {
 		return err
 	}
@@ -132,15 +151,7 @@ func (w *Console) activity(c echo.Context, v *view) error {
 	if d.Page < d.Pages {
 		d.NextPage = pageLink(d.Page + 1)
 	}
-	if feedNext != "" {
-		q, _ := url.ParseQuery(f.Query())
-		q.Set("cursor", feedNext)
-		if d.Page > 1 {
-			q.Set("page", strconv.Itoa(d.Page))
-		}
-		d.FeedMore = template.URL("?" + q.Encode() + "#feed")
-	}
-	return w.render(c, http.StatusOK, "activity", v.with(d))
+	return nil
 }
 
 // feed fills one page of the period's visits, newest first, and returns
