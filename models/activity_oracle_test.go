@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tepai/tepai/internal/testenv"
 	"github.com/tepai/tepai/models"
+	"gorm.io/gorm"
 )
 
 // rawField is a commissioner's field activity under a region computed
@@ -130,4 +132,102 @@ func checkActivity(t *testing.T, db *models.DB, region string, p models.Period) 
 			}
 		}
 	}
+}
+
+// TestLatestDaysOfOneTransaction records, each in one transaction of
+// several changes as a batched push does: a visit created and moved a day
+// earlier; a visit created and deleted; and a training created, then
+// edited without moving. The latest days are those of the records as the
+// transaction leaves them: the visit's new day (not the one it was
+// created on), nothing of the deleted one, the training's day.
+func TestLatestDaysOfOneTransaction(t *testing.T) {
+	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
+		ctx := context.Background()
+		db := env.DB()
+		c := env.NewUser(models.RoleCommissioner, "330824115").Commissioner
+		at := func(day string) time.Time {
+			d, _ := time.ParseInLocation(time.DateOnly, day, cst)
+			return d.Add(9 * time.Hour).UTC()
+		}
+		visit := func(day string) *models.Visit {
+			return &models.Visit{Meta: models.Meta{ID: models.NewID(), CommissionerID: c.ID, Version: 1}, VillageCode: "330824115200",
+				StartedAt: at(day), EndedAt: at(day).Add(time.Hour), VisitDate: day, ReceivedAt: models.Now()}
+		}
+		change := func(action string, before, after any) models.Change {
+			rec := after
+			if rec == nil {
+				rec = before
+			}
+			var id string
+			switch r := rec.(type) {
+			case *models.Visit:
+				id = r.ID
+			case *models.Training:
+				id = r.ID
+			}
+			typ := "visit"
+			if _, ok := rec.(*models.Training); ok {
+				typ = "training"
+			}
+			return models.Change{Type: typ, ID: id, Action: action, CommissionerID: c.ID, RegionCode: "330824115200", Before: before, After: after}
+		}
+		moved, gone := visit("2025-03-10"), visit("2025-04-01")
+		tr := &models.Training{Meta: models.Meta{ID: models.NewID(), CommissionerID: c.ID, Version: 1}, RegionCode: "330824115",
+			Title: "培训", HeldAt: at("2025-02-01"), HeldDate: "2025-02-01", Attendees: 10}
+		var created models.Visit
+		err := db.Tx(ctx, func(tx *gorm.DB) error {
+			first := *moved
+			if err := tx.Create(moved).Error; err != nil {
+				return err
+			}
+			moved.StartedAt, moved.EndedAt, moved.VisitDate, moved.Version = at("2025-03-02"), at("2025-03-02").Add(time.Hour), "2025-03-02", 2
+			if err := tx.Save(moved).Error; err != nil {
+				return err
+			}
+			if err := tx.Create(gone).Error; err != nil {
+				return err
+			}
+			created = *gone
+			if err := tx.Delete(gone).Error; err != nil {
+				return err
+			}
+			if err := tx.Create(tr).Error; err != nil {
+				return err
+			}
+			edited := *tr
+			edited.Attendees, edited.Version = 12, 2
+			if err := tx.Save(&edited).Error; err != nil {
+				return err
+			}
+			return models.RecordChanges(tx, []models.Change{
+				change(models.ActionCreate, nil, &first), change(models.ActionUpdate, &first, moved),
+				change(models.ActionCreate, nil, &created), change(models.ActionDelete, &created, nil),
+				change(models.ActionCreate, nil, tr), change(models.ActionUpdate, tr, &edited),
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, region := range []string{"33", "330824", "330824115", "330824115200"} {
+			entries, err := db.ActivityRoster(ctx, region, models.YearPeriod(2025))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got *models.ActivityEntry
+			for i := range entries {
+				if entries[i].Key == c.ID {
+					got = &entries[i]
+				}
+			}
+			wantTraining := "2025-02-01"
+			if region == "330824115200" {
+				wantTraining = "" // the training is the township's
+			}
+			if got == nil || got.LastVisit != "2025-03-02" || got.LastTraining != wantTraining {
+				t.Errorf("%s: %+v, want last visit 2025-03-02 and last training %q", region, got, wantTraining)
+			}
+			checkActivity(t, db, region, models.YearPeriod(2025))
+		}
+		checkRebuild(t, db)
+	})
 }

@@ -127,6 +127,7 @@ func (db *DB) countyDelta(ctx context.Context, county string) (*delta, error) {
 	}
 	for i := range visits {
 		d.addRecord(&visits[i], 1)
+		d.addLastChange(nil, &visits[i])
 	}
 	var trainings []Training
 	if err := q("region_code").Select("id, commissioner_id, region_code, held_at, attendees, technologies").Find(&trainings).Error; err != nil {
@@ -134,6 +135,7 @@ func (db *DB) countyDelta(ctx context.Context, county string) (*delta, error) {
 	}
 	for i := range trainings {
 		d.addRecord(&trainings[i], 1)
+		d.addLastChange(nil, &trainings[i])
 	}
 	var plots []Plot
 	if err := q("village_code").Select("id, commissioner_id, village_code, variety, technology, area_mu, established_on, created_at").
@@ -142,6 +144,7 @@ func (db *DB) countyDelta(ctx context.Context, county string) (*delta, error) {
 	}
 	for i := range plots {
 		d.addRecord(&plots[i], 1)
+		d.addLastChange(nil, &plots[i])
 	}
 	return d, nil
 }

@@ -41,6 +41,46 @@ func (l *lastDays) raise(o lastDays) {
 
 const lastTable = "stat_commissioners"
 
+// lastOf is what a record counts for in stat_commissioners: its region,
+// commissioner and day (none for a plot); ok is false for a record that
+// counts for nothing (deleted, not a visit, training or plot, or without
+// the day or region the activity rollups need).
+func lastOf(rec any) (region, commissioner string, days lastDays, ok bool) {
+	switch r := rec.(type) {
+	case *Visit:
+		if r != nil && !r.DeletedAt.Valid && !r.StartedAt.IsZero() && r.VillageCode != "" {
+			return r.VillageCode, r.CommissionerID, lastDays{visit: dayOf(r.StartedAt)}, true
+		}
+	case *Training:
+		if r != nil && !r.DeletedAt.Valid && !r.HeldAt.IsZero() && r.RegionCode != "" {
+			return r.RegionCode, r.CommissionerID, lastDays{training: dayOf(r.HeldAt)}, true
+		}
+	case *Plot:
+		if plotDay(r) != "" {
+			return r.VillageCode, r.CommissionerID, lastDays{}, true
+		}
+	}
+	return "", "", lastDays{}, false
+}
+
+// addLastChange records what a change of a record from before to after
+// (nil on create and delete) does to stat_commissioners: nothing when
+// both count for the same region, commissioner and day (an edit of other
+// fields); else before's day is taken away and after's brought.
+func (d *delta) addLastChange(before, after any) {
+	br, bc, bd, bok := lastOf(before)
+	ar, ac, ad, aok := lastOf(after)
+	if bok && aok && br == ar && bc == ac && bd == ad {
+		return
+	}
+	if bok {
+		d.addLast(br, bc, bd, -1)
+	}
+	if aok {
+		d.addLast(ar, ac, ad, 1)
+	}
+}
+
 // addLast records what a record brings to (sign +1) or takes from (sign
 // -1) the rows of its region's chain.
 func (d *delta) addLast(region, commissioner string, days lastDays, sign int64) {
@@ -68,24 +108,31 @@ func compareLast(a, b lastKey) int {
 }
 
 // applyLast keeps stat_commissioners right for d: first the days taken
-// away (rows locked, recounted where the day taken was the row's), then
-// the days brought.
+// away (rows locked, recounted from the records where the day taken may
+// have been the row's), then the days brought.
+//
+// A day brought that is later than every day taken away from the same
+// row is the row's new latest day whatever was taken (it is the day of a
+// record live after the change: a record brought and taken away again in
+// one transaction is also among those taken), so that row needs no
+// recount of it. Otherwise the recount reads the records as the
+// transaction leaves them, the days brought included, and the day
+// brought is not raised on its own.
 func (d *delta) applyLast(tx *gorm.DB) error {
-	// A day taken away that the same change brings back needs no
-	// recount; a day brought that is no later than one taken away (which
-	// the row holds, or a later one) needs no raise. An edit that moves
-	// nothing does neither.
 	for k, dr := range d.drops {
-		if r := d.last[k]; r != nil {
-			if r.visit <= dr.visit && r.training <= dr.training {
-				delete(d.last, k)
-			}
-			if r.visit >= dr.visit {
-				dr.visit = ""
-			}
-			if r.training >= dr.training {
-				dr.training = ""
-			}
+		r := d.last[k]
+		if r == nil {
+			r = &lastDays{} // nothing brought: the drop stays
+		}
+		if r.visit > dr.visit {
+			dr.visit = ""
+		} else if dr.visit != "" {
+			r.visit = ""
+		}
+		if r.training > dr.training {
+			dr.training = ""
+		} else if dr.training != "" {
+			r.training = ""
 		}
 		if *dr == (lastDays{}) {
 			delete(d.drops, k)
@@ -200,9 +247,10 @@ func upsertLast(tx *gorm.DB, rows [][]any) error {
 }
 
 // dropLast locks the rows of keys, whose records took away the days in
-// days, and recounts each day that was the row's latest from the record
-// tables, reading them with a locking read so that it sees every record
-// committed (and waits for those being written).
+// days, and recounts each day that may have been the row's latest from
+// the record tables, reading them with a locking read so that it sees
+// every record committed (and waits for those being written). A missing
+// row (its records all written in this transaction) is inserted.
 func dropLast(tx *gorm.DB, keys []lastKey, days map[lastKey]*lastDays) error {
 	if len(keys) == 0 {
 		return nil
@@ -212,30 +260,31 @@ func dropLast(tx *gorm.DB, keys []lastKey, days map[lastKey]*lastDays) error {
 		return err
 	}
 	for _, k := range keys {
-		c, ok := cur[k]
-		if !ok {
-			continue
-		}
+		c, found := cur[k]
 		dr, next := days[k], c
 		lo, hi := PrefixRange(k.region)
-		if dr.visit != "" && dr.visit >= c.visit {
+		if dr.visit != "" && (!found || dr.visit >= c.visit) {
 			if next.visit, err = latestDay(tx, "SELECT MAX(started_at) FROM visits WHERE commissioner_id = ? AND deleted_at IS NULL "+
 				"AND village_code >= ? AND village_code < ?", k.commissioner, lo, hi); err != nil {
 				return err
 			}
 		}
-		if dr.training != "" && dr.training >= c.training {
+		if dr.training != "" && (!found || dr.training >= c.training) {
 			if next.training, err = latestDay(tx, "SELECT MAX(held_at) FROM trainings WHERE commissioner_id = ? AND deleted_at IS NULL "+
 				"AND region_code >= ? AND region_code < ?", k.commissioner, lo, hi); err != nil {
 				return err
 			}
 		}
-		if next == c {
-			continue
-		}
-		if err := tx.Exec("UPDATE "+lastTable+" SET last_visit = ?, last_training = ? WHERE region_code = ? AND commissioner_id = ?",
-			next.visit, next.training, k.region, k.commissioner).Error; err != nil {
-			return fmt.Errorf("update %s: %w", lastTable, err)
+		switch {
+		case !found:
+			if err := upsertLast(tx, [][]any{{k.region, k.commissioner, next.visit, next.training}}); err != nil {
+				return err
+			}
+		case next != c:
+			if err := tx.Exec("UPDATE "+lastTable+" SET last_visit = ?, last_training = ? WHERE region_code = ? AND commissioner_id = ?",
+				next.visit, next.training, k.region, k.commissioner).Error; err != nil {
+				return fmt.Errorf("update %s: %w", lastTable, err)
+			}
 		}
 	}
 	return nil

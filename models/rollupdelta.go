@@ -81,21 +81,18 @@ func (d *delta) addRecord(rec any, sign int64) {
 			d.addItems(r.VillageCode, r.CommissionerID, kindTechnology, day, r.Technologies, sign)
 			d.addItems(r.VillageCode, r.CommissionerID, kindVariety, day, r.Varieties, sign)
 			d.addVisited(r.VillageCode, day, sign)
-			d.addLast(r.VillageCode, r.CommissionerID, lastDays{visit: day}, sign)
 		}
 	case *Training:
 		if r != nil && !r.DeletedAt.Valid && !r.HeldAt.IsZero() && r.RegionCode != "" {
 			day := dayOf(r.HeldAt)
 			d.addCounts(r.RegionCode, day, r.CommissionerID, counts{trainings: 1, trainees: int64(r.Attendees)}, sign)
 			d.addItems(r.RegionCode, r.CommissionerID, kindTechnology, day, r.Technologies, sign)
-			d.addLast(r.RegionCode, r.CommissionerID, lastDays{training: day}, sign)
 		}
 	case *Plot:
 		if day := plotDay(r); day != "" {
 			d.addCounts(r.VillageCode, day, r.CommissionerID, counts{plots: 1, areaCmu: centi(r.AreaMu)}, sign)
 			d.addItems(r.VillageCode, r.CommissionerID, kindTechnology, day, []string{r.Technology}, sign)
 			d.addItems(r.VillageCode, r.CommissionerID, kindVariety, day, []string{r.Variety}, sign)
-			d.addLast(r.VillageCode, r.CommissionerID, lastDays{}, sign)
 		}
 	}
 }
