@@ -157,12 +157,19 @@ func multipartError(err error, limit int64) error {
 }
 
 func (h *Photos) respond(c echo.Context, status int, ph *models.Photo) error {
-	out, err := renderPhotos(c.Request().Context(), h.d.DB, []*models.Photo{ph})
-	if err != nil {
-		return err
+	var out photoJSON
+	if ph.Thumbnail != nil {
+		// Known already (a new photo): no query.
+		out = toPhotoJSON(ph, *ph.Thumbnail)
+	} else {
+		rendered, err := renderPhotos(c.Request().Context(), h.d.DB, []*models.Photo{ph})
+		if err != nil {
+			return err
+		}
+		out = rendered[0]
 	}
 	c.Response().Header().Set("ETag", `"`+strconv.Itoa(ph.Version)+`"`)
-	return c.JSON(status, out[0])
+	return c.JSON(status, out)
 }
 
 func (h *Photos) get(c echo.Context) error {

@@ -22,6 +22,7 @@ func (h *Teams) Register(g *echo.Group) {
 }
 
 type teamRequest struct {
+	ID         string   `json:"id"`
 	Name       string   `json:"name"`
 	RegionCode string   `json:"region_code"`
 	ChiefIDs   []string `json:"chief_ids"`
@@ -46,16 +47,22 @@ func (h *Teams) create(c echo.Context) error {
 	if !p.ManagesPeopleIn(in.RegionCode) {
 		return apierr.Forbidden()
 	}
-	t := models.Team{Name: in.Name, RegionCode: in.RegionCode}
-	view, err := h.d.DB.CreateTeam(c.Request().Context(), &t, in.ChiefIDs, in.MemberIDs)
+	t := models.Team{ID: NormalizeID(in.ID), Name: in.Name, RegionCode: in.RegionCode}
+	view, created, err := h.d.DB.CreateTeam(c.Request().Context(), &t, in.ChiefIDs, in.MemberIDs)
 	if err != nil {
 		return err
+	}
+	if !created {
+		return c.JSON(http.StatusOK, view)
 	}
 	return c.JSON(http.StatusCreated, view)
 }
 
 func (h *Teams) validate(c echo.Context, in *teamRequest) error {
 	var f apierr.Fields
+	if in.ID != "" && !isUUID(NormalizeID(in.ID)) {
+		f.Add("id", "id 须为 UUID", "id must be a UUID")
+	}
 	checkName(&f, "name", &in.Name, true, 100)
 	checkRegionField(c.Request().Context(), h.d.DB, &f, "region_code", in.RegionCode, anyRegionLevel...)
 	if n := len(in.ChiefIDs); n < 1 || n > 2 || n == 2 && in.ChiefIDs[0] == in.ChiefIDs[1] {

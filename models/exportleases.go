@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -55,18 +56,28 @@ func (db *DB) TakeExportSlot(ctx context.Context, userID string) (*ExportLease, 
 	return nil, nil
 }
 
+// ErrExportSlotLost is Renew's answer when another export took the slot
+// over after its lease lapsed: the export holding it must stop, or the
+// user would run more exports at once than ExportsPerUser.
+var ErrExportSlotLost = errors.New("the export's slot lapsed and another export took it")
+
 // Renew extends the lease when a third of it has passed since it was
-// last renewed; an export calls it between its pages.
+// last renewed; an export calls it between its pages. A lease that lapsed
+// meanwhile (an export stalled for ExportLeaseTime) is taken back when its
+// slot is still free, and ErrExportSlotLost when another export holds it.
 func (l *ExportLease) Renew(ctx context.Context) error {
 	now := Now()
 	if now.Sub(l.renewed) < ExportLeaseTime/3 {
 		return nil
 	}
-	err := l.db.WithContext(ctx).Table("export_leases").
-		Where("user_id = ? AND slot = ? AND holder = ?", l.userID, l.slot, l.holder).
-		Update("held_until", now.Add(ExportLeaseTime)).Error
-	if err != nil {
-		return fmt.Errorf("renew export slot: %w", err)
+	res := l.db.WithContext(ctx).Table("export_leases").
+		Where("user_id = ? AND slot = ? AND (holder = ? OR holder = '' OR held_until < ?)", l.userID, l.slot, l.holder, now).
+		Updates(map[string]any{"holder": l.holder, "held_until": now.Add(ExportLeaseTime)})
+	if res.Error != nil {
+		return fmt.Errorf("renew export slot: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrExportSlotLost
 	}
 	l.renewed = now
 	return nil

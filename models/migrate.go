@@ -76,6 +76,7 @@ func (db *DB) Migrations() ([]*gormigrate.Migration, error) {
 func (db *DB) migrationSteps() map[string]func(tx *gorm.DB, id string) error {
 	return map[string]func(tx *gorm.DB, id string) error{
 		"0036_natural_keys": db.resolveDuplicateKeys,
+		"0038_season_keys":  db.canonicalSeasons,
 	}
 }
 

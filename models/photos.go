@@ -40,6 +40,10 @@ type Photo struct {
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
 	DeletedAt      gorm.DeletedAt `json:"-"`
+	// Thumbnail is whether the content's thumbnail is made, when the code
+	// that holds the photo knows it (the upload that created it read its
+	// blob row); nil when it does not, and photo_blobs is to be asked.
+	Thumbnail *bool `gorm:"-" json:"-"`
 }
 
 // PhotoBlob is one stored content; its row is the lock writers of that

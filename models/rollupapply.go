@@ -100,6 +100,9 @@ func forUpdate(tx *gorm.DB) string {
 // their last, see visitDayDeltas), then stat_items.
 func (d *delta) apply(tx *gorm.DB, slots *slotter) error {
 	d.prune()
+	if err := d.applyLast(tx); err != nil {
+		return err
+	}
 	if len(d.act) == 0 && len(d.items) == 0 {
 		return nil
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // statTables are the aggregate tables, emptied by a rebuild.
-var statTables = []string{"stat_activity", "stat_days", "stat_items", "stat_visit_days", "stat_household_years", "stat_incomes"}
+var statTables = []string{"stat_activity", "stat_days", "stat_items", "stat_visit_days", "stat_household_years", "stat_incomes", lastTable}
 
 // RebuildRollups recomputes every statistics aggregate from the record
 // tables, replacing what is there: for a database filled outside
@@ -73,6 +73,15 @@ func (d *delta) moveUp(to *delta, codeLen int) {
 			delete(d.items, k)
 		}
 	}
+	for k, l := range d.last {
+		if len(k.region) == codeLen {
+			if to.last[k] == nil {
+				to.last[k] = &lastDays{}
+			}
+			to.last[k].raise(*l)
+			delete(d.last, k)
+		}
+	}
 }
 
 func addCounts(cur, c *counts) *counts {
@@ -118,6 +127,7 @@ func (db *DB) countyDelta(ctx context.Context, county string) (*delta, error) {
 	}
 	for i := range visits {
 		d.addRecord(&visits[i], 1)
+		d.addLastChange(nil, &visits[i])
 	}
 	var trainings []Training
 	if err := q("region_code").Select("id, commissioner_id, region_code, held_at, attendees, technologies").Find(&trainings).Error; err != nil {
@@ -125,6 +135,7 @@ func (db *DB) countyDelta(ctx context.Context, county string) (*delta, error) {
 	}
 	for i := range trainings {
 		d.addRecord(&trainings[i], 1)
+		d.addLastChange(nil, &trainings[i])
 	}
 	var plots []Plot
 	if err := q("village_code").Select("id, commissioner_id, village_code, variety, technology, area_mu, established_on, created_at").
@@ -133,6 +144,7 @@ func (db *DB) countyDelta(ctx context.Context, county string) (*delta, error) {
 	}
 	for i := range plots {
 		d.addRecord(&plots[i], 1)
+		d.addLastChange(nil, &plots[i])
 	}
 	return d, nil
 }
@@ -168,7 +180,14 @@ func (db *DB) writeDelta(ctx context.Context, d *delta) error {
 	for k, n := range d.items {
 		items = append(items, []any{k.region, k.commissioner, k.kind, k.day, k.item, 0, n})
 	}
+	last := make([][]any, 0, len(d.last))
+	for k, l := range d.last {
+		last = append(last, []any{k.region, k.commissioner, l.visit, l.training})
+	}
 	return db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := upsertLast(tx, last); err != nil {
+			return err
+		}
 		for _, w := range []struct {
 			t    table
 			rows [][]any

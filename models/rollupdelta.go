@@ -56,14 +56,18 @@ type dayKey struct{ region, day string }
 type itemKey struct{ region, commissioner, kind, day, item string }
 
 // delta is what a change does to the activity aggregates: signed counts
-// per (region, day, commissioner) and signed references per item.
+// per (region, day, commissioner) and signed references per item; and to
+// stat_commissioners, the latest days records bring per (region,
+// commissioner) and those records taken away held.
 type delta struct {
 	act   map[actKey]*counts
 	items map[itemKey]int64
+	last  map[lastKey]*lastDays
+	drops map[lastKey]*lastDays
 }
 
 func newDelta() *delta {
-	return &delta{act: map[actKey]*counts{}, items: map[itemKey]int64{}}
+	return &delta{act: map[actKey]*counts{}, items: map[itemKey]int64{}, last: map[lastKey]*lastDays{}, drops: map[lastKey]*lastDays{}}
 }
 
 // addRecord adds (sign +1) or removes (sign -1) a visit, training or plot;

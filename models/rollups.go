@@ -40,9 +40,11 @@ func applyOne(tx *gorm.DB, slots *slotter, d *delta, ch Change) error {
 	case *Visit, *Training:
 		d.addRecord(before, -1)
 		d.addRecord(after, 1)
+		d.addLastChange(before, after)
 	case *Plot:
 		d.addRecord(before, -1)
 		d.addRecord(after, 1)
+		d.addLastChange(before, after)
 		b, _ := before.(*Plot)
 		a, _ := after.(*Plot)
 		return applyPlotIncome(tx, slots, b, a)

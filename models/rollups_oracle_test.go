@@ -32,6 +32,8 @@ func snapshot(t *testing.T, db *models.DB) []string {
 			"SUM(plot_increase_fen) AS plot_increase_fen FROM stat_incomes GROUP BY region_code, year " +
 			"HAVING SUM(households) <> 0 OR SUM(increased) <> 0 OR SUM(increase_fen) <> 0 OR SUM(plot_increase_fen) <> 0",
 		"SELECT * FROM stat_visit_days",
+		// A row with neither day says nothing (models/rollupcommissioners.go).
+		"SELECT * FROM stat_commissioners WHERE last_visit <> '' OR last_training <> ''",
 	}
 	var out []string
 	for i, q := range queries {
@@ -121,6 +123,7 @@ func checkAgainstRaw(t *testing.T, db *models.DB) {
 			if fmt.Sprint(byC) != fmt.Sprint(rawC) {
 				t.Errorf("%s by commissioner:\n kept %+v\n  raw %+v", what, byC, rawC)
 			}
+			checkActivity(t, db, region, p)
 			cov, err := db.Coverage(ctx, region, p)
 			if err != nil {
 				t.Fatal(err)

@@ -117,16 +117,18 @@ func (db *DB) coverageGroups(ctx context.Context, region string, n int, p Period
 	lo, hi := PrefixRange(region)
 	var rural, assigned, visited []coverageCount
 	q := db.WithContext(ctx)
-	err := q.Raw("SELECT SUBSTR(code, 1, ?) AS g, COUNT(*) AS n FROM regions WHERE code >= ? AND code < ? AND rural = ? GROUP BY g",
-		n, lo, hi, true).Scan(&rural).Error
-	if err == nil {
-		err = q.Raw("SELECT SUBSTR(a.village_code, 1, ?) AS g, COUNT(DISTINCT a.village_code) AS n FROM assignments a "+
+	// The three counts are read at once, on connections of their own.
+	err := together(func() error {
+		return q.Raw("SELECT SUBSTR(code, 1, ?) AS g, COUNT(*) AS n FROM regions WHERE code >= ? AND code < ? AND rural = ? GROUP BY g",
+			n, lo, hi, true).Scan(&rural).Error
+	}, func() error {
+		return q.Raw("SELECT SUBSTR(a.village_code, 1, ?) AS g, COUNT(DISTINCT a.village_code) AS n FROM assignments a "+
 			"WHERE a.village_code >= ? AND a.village_code < ? AND "+ruralCode+" AND "+activeAssignment+" GROUP BY g",
 			n, lo, hi, p.To, p.From).Scan(&assigned).Error
-	}
-	if err == nil {
+	}, func() (err error) {
 		visited, err = db.visitedVillages(ctx, region, n, p)
-	}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("coverage of %s: %w", region, err)
 	}

@@ -17,7 +17,7 @@ const slotSums = "SUM(visits) AS visits, SUM(farmers) AS farmers, SUM(leaflets) 
 // days with a visit under region; technologies and varieties are the
 // distinct ones named by those records.
 func (db *DB) CommissionerServices(ctx context.Context, region string, p Period) (map[string]ServiceFigures, error) {
-	sums, err := db.commissionerSums(ctx, region, p)
+	sums, err := db.commissionerSums(ctx, region, p, nil)
 	var items []itemRow
 	if err == nil {
 		lo, hi := PrefixRange(region)
@@ -31,45 +31,61 @@ func (db *DB) CommissionerServices(ctx context.Context, region string, p Period)
 }
 
 // commissionerSums sums each commissioner's activity under region in the
-// period from stat_activity. The database sums a day's slots of each
-// commissioner, grouping in the primary key's order after region_code
-// (day, then commissioner) so that it streams them as it reads; the
-// commissioners' totals are added up here. Summing them in a second
-// GROUP BY would have the database keep every commissioner-day of the
-// period in a temporary table first, which at province level (a quarter
-// of a million rows) spills to disk.
-func (db *DB) commissionerSums(ctx context.Context, region string, p Period) ([]sumRow, error) {
-	rows, err := db.WithContext(ctx).Raw("SELECT commissioner_id, "+slotSums+" FROM stat_activity "+
-		"WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY day, commissioner_id", region, p.From, p.To).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// period from stat_activity: every commissioner's when ids is nil, else
+// those of ids. The database sums a day's slots of each commissioner,
+// grouping in an index's order after region_code (day, then commissioner
+// of the primary key; commissioner, then day of
+// idx_stat_activity_commissioner when ids are named) so that it streams
+// them as it reads; the commissioners' totals are added up here. Summing
+// them in a second GROUP BY would have the database keep every
+// commissioner-day of the period in a temporary table first, which at
+// province level (a quarter of a million rows) spills to disk.
+func (db *DB) commissionerSums(ctx context.Context, region string, p Period, ids []string) ([]sumRow, error) {
 	by := map[string]*sumRow{}
-	for rows.Next() {
-		var id string
-		var d sumRow
-		if err := rows.Scan(&id, &d.Visits, &d.Farmers, &d.Leaflets, &d.Trainings, &d.Trainees, &d.Plots, &d.PlotAreaCmu); err != nil {
+	read := func(q string, args ...any) error {
+		rows, err := db.WithContext(ctx).Raw(q, args...).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var d sumRow
+			if err := rows.Scan(&id, &d.Visits, &d.Farmers, &d.Leaflets, &d.Trainings, &d.Trainees, &d.Plots, &d.PlotAreaCmu); err != nil {
+				return err
+			}
+			s := by[id]
+			if s == nil {
+				s = &sumRow{G: id}
+				by[id] = s
+			}
+			s.Visits += d.Visits
+			if d.Visits > 0 {
+				s.VisitDays++
+			}
+			s.Farmers += d.Farmers
+			s.Leaflets += d.Leaflets
+			s.Trainings += d.Trainings
+			s.Trainees += d.Trainees
+			s.Plots += d.Plots
+			s.PlotAreaCmu += d.PlotAreaCmu
+		}
+		return rows.Err()
+	}
+	if ids == nil {
+		if err := read("SELECT commissioner_id, "+slotSums+" FROM stat_activity "+
+			"WHERE region_code = ? AND day >= ? AND day <= ? GROUP BY day, commissioner_id", region, p.From, p.To); err != nil {
 			return nil, err
 		}
-		s := by[id]
-		if s == nil {
-			s = &sumRow{G: id}
-			by[id] = s
-		}
-		s.Visits += d.Visits
-		if d.Visits > 0 {
-			s.VisitDays++
-		}
-		s.Farmers += d.Farmers
-		s.Leaflets += d.Leaflets
-		s.Trainings += d.Trainings
-		s.Trainees += d.Trainees
-		s.Plots += d.Plots
-		s.PlotAreaCmu += d.PlotAreaCmu
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), idsPer)]
+		ids = ids[len(part):]
+		if err := read("SELECT commissioner_id, "+slotSums+" FROM stat_activity "+
+			"WHERE region_code = ? AND commissioner_id IN ? AND day >= ? AND day <= ? GROUP BY commissioner_id, day",
+			region, part, p.From, p.To); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]sumRow, 0, len(by))
 	for _, s := range by {
@@ -99,26 +115,9 @@ func (db *DB) servicesByCommissioner(ctx context.Context, region string, p Perio
 	return db.commissionerGroups(ctx, region, figs)
 }
 
-// CommissionerActivity is Services(region, p, GroupByCommissioner) without
-// each commissioner's distinct technologies and varieties, which it leaves
-// at zero (the totals keep theirs): the figures the console's activity
-// page shows, without counting every commissioner's items under the
-// region, the bulk of the work at province level. A commissioner based
-// elsewhere whose only figures under region would be items is not listed.
-func (db *DB) CommissionerActivity(ctx context.Context, region string, p Period) (*Services, error) {
-	totals, err := db.serviceTotals(ctx, region, p)
-	if err != nil {
-		return nil, err
-	}
-	sums, err := db.commissionerSums(ctx, region, p)
-	if err != nil {
-		return nil, fmt.Errorf("activity by commissioner of %s: %w", region, err)
-	}
-	groups, err := db.commissionerGroups(ctx, region, nonZero(mergeFigures(sums, nil)))
-	if err != nil {
-		return nil, err
-	}
-	return &Services{Totals: totals, Groups: groups}, nil
+// ServiceTotals is the totals of Services(region, p, ...).
+func (db *DB) ServiceTotals(ctx context.Context, region string, p Period) (ServiceFigures, error) {
+	return db.serviceTotals(ctx, region, p)
 }
 
 // commissionerGroups makes the groups of figs, keyed by commissioner, with
@@ -155,16 +154,12 @@ func (db *DB) commissionerNames(ctx context.Context, region string, figs map[str
 			names[id] = ""
 		}
 	}
-	for len(others) > 0 {
-		part := others[:min(len(others), 500)]
-		others = others[len(part):]
-		var cs []Commissioner
-		if err := db.WithContext(ctx).Unscoped().Select("id", "name").Where("id IN ?", part).Find(&cs).Error; err != nil {
-			return nil, fmt.Errorf("commissioner names: %w", err)
-		}
-		for _, c := range cs {
-			names[c.ID] = c.Name
-		}
+	more, err := db.namesOf(ctx, others)
+	if err != nil {
+		return nil, err
+	}
+	for id, name := range more {
+		names[id] = name
 	}
 	return names, nil
 }

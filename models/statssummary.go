@@ -84,14 +84,16 @@ func (db *DB) SummaryFrom(ctx context.Context, region string, year int, cov Cove
 	p := YearPeriod(year)
 	s := &SummaryFigures{CoverageFigures: cov, ServiceFigures: svc}
 	s.CoverageFigures.rates()
-	var err error
-	if s.IncomeFigures, err = db.Income(ctx, region, year); err != nil {
-		return nil, err
-	}
-	if err := db.summaryPeople(ctx, region, p, s); err != nil {
-		return nil, err
-	}
-	if err := db.summaryWork(ctx, region, p, s); err != nil {
+	// The parts fill different fields of s, read at once.
+	err := together(func() (err error) {
+		s.IncomeFigures, err = db.Income(ctx, region, year)
+		return err
+	}, func() error {
+		return db.summaryPeople(ctx, region, p, s)
+	}, func() error {
+		return db.summaryWork(ctx, region, p, s)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s, nil

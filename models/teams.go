@@ -2,9 +2,11 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
+	"github.com/tepai/tepai/apierr"
 	"gorm.io/gorm"
 )
 
@@ -23,10 +25,17 @@ type TeamMemberView struct {
 	Chief          bool   `json:"chief"`
 }
 
-// CreateTeam stores a team with its chiefs and members (chiefs are made
-// members when they are not listed as such) in one transaction.
-func (db *DB) CreateTeam(ctx context.Context, t *Team, chiefIDs, memberIDs []string) (*TeamView, error) {
-	t.ID, t.Version = NewID(), 1
+// CreateTeam stores t with its chiefs and members (chiefs are members
+// too). t.ID is the client's id when it sent one: a team already stored
+// under it with the same name, region, chiefs and members is answered
+// as it is (created false), a retry of a create whose answer was lost or
+// a form sent twice; with anything else it is 409. Without an id the
+// team gets a new one.
+func (db *DB) CreateTeam(ctx context.Context, t *Team, chiefIDs, memberIDs []string) (view *TeamView, created bool, err error) {
+	if t.ID == "" {
+		t.ID = NewID()
+	}
+	t.Version = 1
 	chief := map[string]bool{}
 	for _, id := range chiefIDs {
 		chief[id] = true
@@ -39,23 +48,76 @@ func (db *DB) CreateTeam(ctx context.Context, t *Team, chiefIDs, memberIDs []str
 			rows = append(rows, TeamMember{TeamID: t.ID, CommissionerID: id, Chief: chief[id]})
 		}
 	}
-	err := db.Tx(ctx, func(tx *gorm.DB) error {
+	// Two retries racing each other both find no team; the second insert
+	// then fails on the primary key, and its second attempt finds the
+	// first's team.
+	for attempt := 0; ; attempt++ {
+		created, err = db.createTeamOnce(ctx, t, rows)
+		if attempt == 0 && IsDuplicate(err) {
+			continue
+		}
+		break
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	views := []TeamView{{Team: *t}}
+	if err := db.withMembers(ctx, views); err != nil {
+		return nil, false, err
+	}
+	return &views[0], created, nil
+}
+
+// createTeamOnce stores the team and its member rows in one transaction,
+// or, when a team with t.ID exists, checks that it is the same team and
+// fills t from it.
+func (db *DB) createTeamOnce(ctx context.Context, t *Team, rows []TeamMember) (created bool, err error) {
+	err = db.Tx(ctx, func(tx *gorm.DB) error {
+		created = false
+		var old Team
+		err := tx.Where("id = ?", t.ID).Take(&old).Error
+		switch {
+		case err == nil:
+			var members []TeamMember
+			if err := tx.Where("team_id = ?", t.ID).Find(&members).Error; err != nil {
+				return fmt.Errorf("find members of team %s: %w", t.ID, err)
+			}
+			if old.Name != t.Name || old.RegionCode != t.RegionCode || !sameMembers(members, rows) {
+				return apierr.Conflict("同一 id 的团队内容不同", "a team with this id and other content exists")
+			}
+			*t = old
+			return nil
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return fmt.Errorf("find team %s: %w", t.ID, err)
+		}
 		if err := tx.Create(t).Error; err != nil {
 			return fmt.Errorf("create team: %w", err)
 		}
 		if err := tx.Create(&rows).Error; err != nil {
 			return fmt.Errorf("create team members: %w", err)
 		}
+		created = true
 		return nil
 	})
-	if err != nil {
-		return nil, err
+	return created, err
+}
+
+// sameMembers reports whether two sets of member rows name the same
+// commissioners with the same chiefs.
+func sameMembers(a, b []TeamMember) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	views := []TeamView{{Team: *t}}
-	if err := db.withMembers(ctx, views); err != nil {
-		return nil, err
+	chief := make(map[string]bool, len(a))
+	for _, m := range a {
+		chief[m.CommissionerID] = m.Chief
 	}
-	return &views[0], nil
+	for _, m := range b {
+		if c, ok := chief[m.CommissionerID]; !ok || c != m.Chief {
+			return false
+		}
+	}
+	return true
 }
 
 // ListTeams returns a page of the teams p may see, by id, those based in

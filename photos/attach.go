@@ -75,6 +75,9 @@ func (s *Service) insert(ctx context.Context, tx *gorm.DB, ph *models.Photo, src
 	if err != nil {
 		return err
 	}
+	// The answer shows whether the thumbnail is there: as the locked row
+	// says, so that it needs no query of its own.
+	ph.Thumbnail = &blob.HasThumbnail
 	dst := models.PhotoKey(ph.SHA256)
 	if src.key != "" {
 		err = s.moveInto(ctx, src.key, dst)

@@ -10,6 +10,7 @@ import (
 	"image"
 	_ "image/png" // PNG headers for image.DecodeConfig
 	"io"
+	"sync"
 	"time"
 
 	"github.com/tepai/tepai/apierr"
@@ -58,6 +59,22 @@ type inspector struct {
 	jpeg   *jpegWalker
 	boxes  *boxWalker
 	result *Inspection
+	// headBuf holds head's memory, from heads until release.
+	headBuf *[]byte
+}
+
+// heads are the buffers inspectors keep a photo's leading bytes in, of
+// headCap bytes, reused from one photo to the next rather than grown anew
+// for each.
+var heads = sync.Pool{New: func() any { b := make([]byte, 0, headCap); return &b }}
+
+// release gives the inspector's head buffer back for another photo; the
+// inspector is not used after.
+func (in *inspector) release() {
+	if in.headBuf != nil {
+		heads.Put(in.headBuf)
+		in.headBuf, in.head = nil, nil
+	}
 }
 
 // newInspector reads the first bytes of src to tell the photo's type, and
@@ -76,6 +93,8 @@ func newInspector(src io.Reader, limit int64) (*inspector, error) {
 		return nil, errNotPhoto
 	}
 	in := &inspector{src: io.MultiReader(bytes.NewReader(first[:n]), src), limit: limit, kind: kind, hash: sha256.New()}
+	in.headBuf = heads.Get().(*[]byte)
+	in.head = (*in.headBuf)[:0]
 	switch kind {
 	case TypeJPEG:
 		in.jpeg = &jpegWalker{}
@@ -177,6 +196,7 @@ func Inspect(r io.Reader, limit int64) (*Inspection, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer in.release()
 	if _, err := io.Copy(io.Discard, in); err != nil {
 		return nil, err
 	}

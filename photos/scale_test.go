@@ -151,8 +151,154 @@ func TestOrientYCbCrAsRGBA(t *testing.T) {
 			t.Errorf("orientation %d: %v against %v", o, got.Rect, want.Rect)
 		}
 	}
+	// A 4:2:0 picture (a JPEG decoded straight at the thumbnail's size)
+	// turns as its RGBA conversion does too.
+	src420 := ycbcrOf(7, 5, func(x, y int) color.RGBA { return color.RGBA{uint8(x * 30), uint8(y * 40), uint8(x*y + 9), 255} })
+	for o := 1; o <= 8; o++ {
+		got, want := toRGBA(orient(src420, o)), orient(toRGBA(src420), o).(*image.RGBA)
+		if got.Rect != want.Rect || !bytes.Equal(got.Pix, want.Pix) {
+			t.Errorf("4:2:0, orientation %d: %v against %v", o, got.Rect, want.Rect)
+		}
+	}
 	turned := orient(src, 6)
 	if turned.Bounds() != image.Rect(0, 0, 4, 7) || rgbaAt(turned, 3, 0) != rgbaAt(src, 0, 0) {
 		t.Errorf("orientation 6: %v, top right %v, want %v", turned.Bounds(), rgbaAt(turned, 3, 0), rgbaAt(src, 0, 0))
+	}
+}
+
+// boxResampleReference is the box filter pixel by pixel, each pixel
+// summing its block of every plane directly: what boxResample's separable
+// sums must equal.
+func boxResampleReference(src *image.YCbCr, w, h int) *image.YCbCr {
+	var pix *[]byte
+	b := src.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	var dst *image.YCbCr
+	if pix == nil {
+		dst = image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
+	} else {
+		// Every pixel is written below: the memory needs no clearing.
+		n := w * h
+		if cap(*pix) < 3*n {
+			*pix = make([]byte, 3*n)
+		}
+		p := (*pix)[:3*n]
+		dst = &image.YCbCr{Y: p[:n:n], Cb: p[n : 2*n : 2*n], Cr: p[2*n : 3*n : 3*n],
+			SubsampleRatio: image.YCbCrSubsampleRatio444, YStride: w, CStride: w, Rect: image.Rect(0, 0, w, h)}
+	}
+	// The size of one chroma sample in pixels, across and down.
+	cw, ch := 1, 1
+	switch src.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		cw = 2
+	case image.YCbCrSubsampleRatio420:
+		cw, ch = 2, 2
+	case image.YCbCrSubsampleRatio440:
+		ch = 2
+	case image.YCbCrSubsampleRatio411:
+		cw = 4
+	case image.YCbCrSubsampleRatio410:
+		cw, ch = 4, 2
+	}
+	// Chroma offsets are taken relative to the plane's origin, as
+	// image.YCbCr.COffset does.
+	cx0, cy0 := b.Min.X/cw, b.Min.Y/ch
+	// Each column's block, across: luma from x0 to x1 (offsets in a row of
+	// the luma plane), chroma from cxA to cxB.
+	type span struct{ x0, x1, cxA, cxB int }
+	cols := make([]span, w)
+	for ox := range w {
+		x0, x1 := b.Min.X+ox*sw/w, b.Min.X+(ox+1)*sw/w
+		cols[ox] = span{x0 - src.Rect.Min.X, x1 - src.Rect.Min.X, x0/cw - cx0, max((x1+cw-1)/cw-cx0, x0/cw-cx0+1)}
+	}
+	for oy := range h {
+		y0, y1 := b.Min.Y+oy*sh/h, b.Min.Y+(oy+1)*sh/h
+		cyA, cyB := y0/ch-cy0, max((y1+ch-1)/ch-cy0, y0/ch-cy0+1)
+		yRow := (y0 - src.Rect.Min.Y) * src.YStride
+		dY := dst.Y[oy*dst.YStride : oy*dst.YStride+w]
+		dCb := dst.Cb[oy*dst.CStride : oy*dst.CStride+w]
+		dCr := dst.Cr[oy*dst.CStride : oy*dst.CStride+w]
+		for ox, c := range cols {
+			var sy int
+			for r := yRow; r < yRow+(y1-y0)*src.YStride; r += src.YStride {
+				for _, v := range src.Y[r+c.x0 : r+c.x1] {
+					sy += int(v)
+				}
+			}
+			var scb, scr int
+			for cy := cyA; cy < cyB; cy++ {
+				i := cy * src.CStride
+				for cx := i + c.cxA; cx < i+c.cxB; cx++ {
+					scb += int(src.Cb[cx])
+					scr += int(src.Cr[cx])
+				}
+			}
+			n, cn := (y1-y0)*(c.x1-c.x0), (cyB-cyA)*(c.cxB-c.cxA)
+			dY[ox] = uint8((sy + n/2) / n)
+			dCb[ox] = uint8((scb + cn/2) / cn)
+			dCr[ox] = uint8((scr + cn/2) / cn)
+		}
+	}
+	return dst
+}
+
+// The separable box filter gives the pixel-by-pixel one's pixels exactly,
+// for every chroma subsampling, odd sizes and origins, and reductions from
+// just under 1:1 to many times.
+func TestBoxResampleSeparableExact(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	ratios := []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420,
+		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410}
+	var pix []byte
+	for _, ratio := range ratios {
+		for _, c := range []struct{ sw, sh, w, h int }{{426, 320, 320, 240}, {853, 640, 320, 240}, {101, 67, 100, 66}, {500, 375, 7, 5}, {33, 17, 33, 17}} {
+			full := image.NewYCbCr(image.Rect(0, 0, c.sw+5, c.sh+3), ratio)
+			for _, p := range [][]byte{full.Y, full.Cb, full.Cr} {
+				rng.Read(p)
+			}
+			for _, src := range []*image.YCbCr{full.SubImage(image.Rect(0, 0, c.sw, c.sh)).(*image.YCbCr), full.SubImage(image.Rect(3, 1, c.sw+3, c.sh+1)).(*image.YCbCr)} {
+				want := boxResampleReference(src, c.w, c.h)
+				for _, p := range []*[]byte{nil, &pix} {
+					got := boxResample(src, c.w, c.h, p)
+					if got.Rect != want.Rect || !bytes.Equal(got.Y, want.Y) || !bytes.Equal(got.Cb, want.Cb) || !bytes.Equal(got.Cr, want.Cr) {
+						t.Fatalf("%v %v → %dx%d: differs from the pixel-by-pixel filter", ratio, src.Rect, c.w, c.h)
+					}
+				}
+			}
+		}
+	}
+}
+
+// recent keeps the newest photos within recentCap bytes, gives each back
+// once, and refuses what it holds already or what is too large.
+func TestRecentPhotosBounded(t *testing.T) {
+	r := recentPhotos{held: map[string]*bytes.Buffer{}}
+	photo := func(n int) *bytes.Buffer { return bytes.NewBuffer(make([]byte, n)) }
+	const size = 300 << 10
+	for i := range 40 {
+		if !r.put(fmt.Sprint("sha", i), photo(size)) {
+			t.Fatalf("photo %d not kept", i)
+		}
+		if r.size > recentCap {
+			t.Fatalf("%d bytes held, over %d", r.size, recentCap)
+		}
+	}
+	if r.put("sha39", photo(size)) {
+		t.Error("the same content kept twice")
+	}
+	if r.put("huge", photo(recentCap)) {
+		t.Error("a photo of recentCap bytes kept")
+	}
+	if r.take("sha0") != nil {
+		t.Error("the oldest photo still held")
+	}
+	if b := r.take("sha39"); b == nil || b.Len() != size {
+		t.Fatal("the newest photo not held")
+	}
+	if r.take("sha39") != nil {
+		t.Error("a photo given back twice")
+	}
+	if want := (recentCap/size - 1) * size; r.size != want {
+		t.Errorf("%d bytes held, want %d", r.size, want)
 	}
 }

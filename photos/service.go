@@ -112,6 +112,7 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 	if err != nil {
 		return nil, false, err
 	}
+	defer in.release()
 	if existing != nil {
 		if _, err := io.Copy(io.Discard, in); err != nil {
 			return nil, false, err
@@ -119,10 +120,10 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 		return sameOrConflict(existing, f, in.result)
 	}
 	buf := heldBuffers.Get().(*bytes.Buffer)
+	kept := false
 	defer func() {
-		if buf.Cap() <= 2*smallPhoto {
-			buf.Reset()
-			heldBuffers.Put(buf)
+		if !kept {
+			putHeld(buf)
 		}
 	}()
 	buf.Reset()
@@ -134,7 +135,13 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 		// Checked whole in memory: the bytes go straight to their content
 		// key under the content's lock, one PUT instead of a PUT to a
 		// temporary key, a copy and a delete.
-		return s.attach(ctx, p, f, in.result, source{body: held, contentType: in.kind}, requestID)
+		ph, created, err := s.attach(ctx, p, f, in.result, source{body: held, contentType: in.kind}, requestID)
+		if err == nil && created && ph.Thumbnail != nil && !*ph.Thumbnail {
+			// Its thumbnail is to be made: most likely by this process,
+			// which keeps the bytes for it.
+			kept = recent.put(ph.SHA256, buf)
+		}
+		return ph, created, err
 	}
 	tmp := "tmp/" + models.NewID()
 	if err := s.store.Put(ctx, tmp, rest, -1, in.kind); err != nil {
@@ -152,6 +159,15 @@ const smallPhoto = 1 << 20
 // heldBuffers are the buffers photos are held in, reused from one upload
 // to the next rather than grown anew for each.
 var heldBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putHeld gives buf back to heldBuffers, unless it grew past what a held
+// photo needs.
+func putHeld(buf *bytes.Buffer) {
+	if buf.Cap() <= 2*smallPhoto {
+		buf.Reset()
+		heldBuffers.Put(buf)
+	}
+}
 
 // holdSmall reads the whole photo from in into buf when it is at most
 // smallPhoto bytes and returns its bytes (a view of buf); a larger one is

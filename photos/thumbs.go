@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -107,17 +108,23 @@ func (s *Service) ThumbnailOnce(ctx context.Context, worker string) (bool, error
 // makeThumbnail decodes the stored photo, scales it to fit ThumbnailSize,
 // turns it upright as its EXIF orientation says, and stores it as JPEG.
 func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
-	rc, _, err := s.store.Get(ctx, models.PhotoKey(sha))
-	if err != nil {
-		return err
+	var rc io.Reader
+	if held := recent.take(sha); held != nil {
+		// Stored by this process a moment ago: its bytes are still here.
+		defer putHeld(held)
+		rc = bytes.NewReader(held.Bytes())
+	} else {
+		obj, _, err := s.store.Get(ctx, models.PhotoKey(sha))
+		if err != nil {
+			return err
+		}
+		defer obj.Close()
+		rc = obj
 	}
-	defer rc.Close()
-	br := headReaders.Get().(*bufio.Reader)
+	sc := thumbScratches.Get().(*thumbScratch)
+	defer sc.put()
+	br := sc.br
 	br.Reset(rc)
-	defer func() {
-		br.Reset(nil)
-		headReaders.Put(br)
-	}()
 	head, _ := br.Peek(headCap)
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(head)); err == nil && int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return fmt.Errorf("%w: %d×%d", errUndecodable, cfg.Width, cfg.Height)
@@ -126,30 +133,117 @@ func (s *Service) makeThumbnail(ctx context.Context, sha string) error {
 	if Sniff(head) == TypeJPEG {
 		orientation = exifOrientation(head)
 	}
-	small, err := thumbnailPicture(ctx, s.store, sha, br, Sniff(head) == TypeJPEG)
+	small, err := sc.thumbnailPicture(ctx, s.store, sha, br, Sniff(head) == TypeJPEG)
 	if err != nil {
 		return err
 	}
 	thumb := orient(small, orientation)
-	buf := thumbBuffers.Get().(*bytes.Buffer)
-	defer thumbBuffers.Put(buf)
-	buf.Reset()
-	if err := jpeg.Encode(buf, thumb, &jpeg.Options{Quality: 80}); err != nil {
+	out, err := encodeThumbnail(sc.out[:0], thumb)
+	if err != nil {
 		return err
 	}
-	if err := s.store.Put(ctx, models.ThumbnailKey(sha), bytes.NewReader(buf.Bytes()), int64(buf.Len()), TypeJPEG); err != nil {
+	sc.out = out
+	if err := s.store.Put(ctx, models.ThumbnailKey(sha), bytes.NewReader(out), int64(len(out)), TypeJPEG); err != nil {
 		return err
 	}
 	return s.db.MarkThumbnail(ctx, sha)
 }
 
-// headReaders and thumbBuffers are reused from one thumbnail to the next:
-// the reader that keeps a photo's leading bytes for its headers, and the
-// buffer its thumbnail is encoded into.
-var (
-	headReaders  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, headCap) }}
-	thumbBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-)
+// thumbQuality is the JPEG quality of thumbnails.
+const thumbQuality = 80
+
+// encodeThumbnail appends thumb to dst as a JPEG: what image/jpeg's
+// encoder writes, by jpegscale's faster copy of it for the pictures a
+// JPEG's thumbnail is (4:4:4 from the box filter, or 4:2:0 as decoded).
+func encodeThumbnail(dst []byte, thumb image.Image) ([]byte, error) {
+	if m, ok := thumb.(*image.YCbCr); ok && jpegscale.Encodable(m) {
+		return jpegscale.AppendEncode(dst, m, thumbQuality)
+	}
+	buf := bytes.NewBuffer(dst)
+	err := jpeg.Encode(buf, thumb, &jpeg.Options{Quality: thumbQuality})
+	return buf.Bytes(), err
+}
+
+// recent holds the bytes of the photos this process has just stored whose
+// thumbnails are still to be made, for its own thumbnail workers to take
+// instead of reading them back from the store: most often the worker that
+// claims the job is this process's. Bounded: the oldest go when more than
+// recentCap bytes are held (another replica may have made their
+// thumbnails). Keyed by content hash, so the bytes are the stored ones.
+var recent = recentPhotos{held: map[string]*bytes.Buffer{}}
+
+// recentCap is the most bytes recent holds.
+const recentCap = 8 << 20
+
+type recentPhotos struct {
+	mu    sync.Mutex
+	held  map[string]*bytes.Buffer
+	order []string // oldest first
+	size  int
+}
+
+// put keeps buf, the bytes of the content sha, until taken or pushed out;
+// it reports whether it kept it (else the caller still owns buf).
+func (r *recentPhotos) put(sha string, buf *bytes.Buffer) bool {
+	if buf.Len() > recentCap/4 {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.held[sha]; ok {
+		return false
+	}
+	for r.size+buf.Len() > recentCap && len(r.order) > 0 {
+		old := r.order[0]
+		r.order = r.order[1:]
+		if b, ok := r.held[old]; ok {
+			delete(r.held, old)
+			r.size -= b.Len()
+			putHeld(b)
+		}
+	}
+	r.held[sha] = buf
+	r.order = append(r.order, sha)
+	r.size += buf.Len()
+	return true
+}
+
+// take returns and forgets the bytes of sha, or nil; the caller gives
+// them back with putHeld.
+func (r *recentPhotos) take(sha string) *bytes.Buffer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, ok := r.held[sha]
+	if !ok {
+		return nil
+	}
+	delete(r.held, sha)
+	r.size -= b.Len()
+	if i := slices.Index(r.order, sha); i >= 0 {
+		r.order = slices.Delete(r.order, i, i+1)
+	}
+	return b
+}
+
+// thumbScratch is the memory one thumbnail is made in, reused from one
+// thumbnail to the next rather than allocated anew for each (which would
+// cost the collector about as much as the making): the reader that keeps
+// a photo's leading bytes for its headers, the JPEG decoder with its
+// pixels, the scaled picture's pixels and the encoded thumbnail.
+type thumbScratch struct {
+	br    *bufio.Reader
+	dec   jpegscale.Decoder
+	small []byte
+	out   []byte
+}
+
+var thumbScratches = sync.Pool{New: func() any { return &thumbScratch{br: bufio.NewReaderSize(nil, headCap)} }}
+
+// put gives sc back for another thumbnail.
+func (sc *thumbScratch) put() {
+	sc.br.Reset(nil)
+	thumbScratches.Put(sc)
+}
 
 // thumbnailPicture decodes the photo in r and scales it to fit
 // ThumbnailSize: a JPEG decoded at the smallest DCT scale (1/2, 1/4, 1/8)
@@ -157,11 +251,12 @@ var (
 // pixel memory a full decode spends (a 12-megapixel camera JPEG decodes at
 // 1/8: 500×375); other types, and the rare JPEG that cannot be decoded
 // scaled (CMYK), in full, read again from the store, one at a time.
-func thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (image.Image, error) {
+// The picture is in sc's memory.
+func (sc *thumbScratch) thumbnailPicture(ctx context.Context, store storage.Store, sha string, r io.Reader, isJPEG bool) (image.Image, error) {
 	if isJPEG {
-		img, err := jpegscale.DecodeScaled(r, ThumbnailSize, ThumbnailSize)
+		img, err := sc.dec.DecodeScaled(r, ThumbnailSize, ThumbnailSize)
 		if err == nil {
-			return scaleDown(img, ThumbnailSize), nil
+			return scaleDownInto(img, ThumbnailSize, &sc.small), nil
 		}
 		if !errors.Is(err, jpegscale.ErrUnsupported) {
 			return nil, fmt.Errorf("%w: %v", errUndecodable, err)
@@ -207,7 +302,7 @@ func exifOrientation(head []byte) int {
 // orient turns img upright: EXIF orientation o says how the camera held
 // it (6: rotate 90° clockwise to show, 8: counter-clockwise, 3: 180°, and
 // 2, 4, 5, 7 their mirror images). img is what scaleDown makes: RGBA, or
-// YCbCr at full chroma, whose three planes turn alike.
+// YCbCr, turned at full chroma, whose three planes turn alike.
 func orient(img image.Image, o int) image.Image {
 	if o == 1 {
 		return img
@@ -224,7 +319,8 @@ func orient(img image.Image, o int) image.Image {
 		return dst
 	case *image.YCbCr:
 		if m.SubsampleRatio != image.YCbCrSubsampleRatio444 {
-			break
+			// At full chroma first (a same-size box filter).
+			return orient(boxResample(m, w, h, nil), o)
 		}
 		dst := image.NewYCbCr(image.Rect(0, 0, dw, dh), image.YCbCrSubsampleRatio444)
 		turn(w, h, o, func(x, y, dx, dy int) {

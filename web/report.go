@@ -37,17 +37,24 @@ func (w *Console) report(c echo.Context, v *view) error {
 	var s *models.SummaryFigures
 	var children []reportRow
 	if f.Region.Level != models.LevelVillage {
-		cov, err := w.d.DB.Coverage(ctx, f.Region.Code, f.Period)
+		// Coverage, services and the rest of the summary are read at
+		// once; the summary takes the totals of the first two after.
+		var cov *models.Coverage
+		var svc *models.Services
+		err := together(func() (err error) {
+			cov, err = w.d.DB.Coverage(ctx, f.Region.Code, f.Period)
+			return err
+		}, func() (err error) {
+			svc, err = w.d.DB.Services(ctx, f.Region.Code, f.Period, models.GroupByRegion)
+			return err
+		}, func() (err error) {
+			s, err = w.d.DB.SummaryFrom(ctx, f.Region.Code, f.Year, models.CoverageFigures{}, models.ServiceFigures{})
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		svc, err := w.d.DB.Services(ctx, f.Region.Code, f.Period, models.GroupByRegion)
-		if err != nil {
-			return err
-		}
-		if s, err = w.d.DB.SummaryFrom(ctx, f.Region.Code, f.Year, cov.Totals, svc.Totals); err != nil {
-			return err
-		}
+		s.CoverageFigures, s.ServiceFigures = cov.Totals, svc.Totals
 		byCode := map[string]models.ServiceFigures{}
 		for _, g := range svc.Groups {
 			byCode[g.Key] = g.ServiceFigures

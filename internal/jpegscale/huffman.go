@@ -36,6 +36,8 @@ type huffman struct {
 	maxCodes [maxCodeLength]int32
 	// valsIndices[i] is the index into vals of minCodes[i].
 	valsIndices [maxCodeLength]int32
+	// fast is the look-up table of sequential scans (seqscan.go).
+	fast [1 << fastBits]uint32
 }
 
 // errShortHuffmanData means that an unexpected EOF occurred while decoding
@@ -150,6 +152,8 @@ func (d *decoder) processDHT(n int) error {
 				x++
 			}
 		}
+
+		h.buildFast(&nCodes)
 
 		// Derive minCodes, maxCodes, and valsIndices.
 		var c, index int32

@@ -103,6 +103,9 @@ type bits struct {
 type decoder struct {
 	r    io.Reader
 	bits bits
+	seq  seqBits // the bit buffer of a sequential scan
+	// pix is memory for the picture's pixels, reused if large enough.
+	pix []byte
 	// bytes is a byte buffer, similar to a bufio.Reader, except that it
 	// has to be able to unread more than 1 byte, due to byte stuffing.
 	// Byte stuffing is specified in section F.1.2.3.
@@ -119,10 +122,11 @@ type decoder struct {
 
 	img1 *image.Gray
 	img3 *image.YCbCr
-	// minW and minH are the box DecodeScaled fits; shift is the chosen
-	// reduction (blocks are reconstructed 8>>shift pixels wide).
+	// minW and minH are the box DecodeScaled fits; scale is the chosen
+	// reduction, M of M/8 (blocks are reconstructed M pixels wide; 0 or 8
+	// for full size).
 	minW, minH  int
-	shift       uint
+	scale       int
 	blackPix    []byte
 	blackStride int
 
@@ -714,28 +718,51 @@ func DecodeScaled(r io.Reader, minW, minH int) (image.Image, error) {
 	return d.decode(r, false)
 }
 
-// scaleShift picks the reduction 1<<shift for a w×h image: the largest
-// (at most 8) for which the reduced image, fitted into a minW×minH box,
-// fills the box as well as the full one does.
-func scaleShift(w, h, minW, minH int) uint {
+// A Decoder decodes one JPEG after another as DecodeScaled does, reusing
+// its tables and its pixel memory: the picture it returns is valid until
+// its next DecodeScaled. The zero value is ready to use; it is not safe
+// for concurrent use.
+type Decoder struct {
+	d   decoder
+	pix []byte
+}
+
+// DecodeScaled is DecodeScaled into dec's memory.
+func (dec *Decoder) DecodeScaled(r io.Reader, minW, minH int) (image.Image, error) {
+	dec.d = decoder{minW: minW, minH: minH, pix: dec.pix}
+	img, err := dec.d.decode(r, false)
+	dec.pix = dec.d.pix
+	dec.d.r = nil
+	return img, err
+}
+
+// scaleOf picks the reduction M/8 for a w×h image: the smallest M (from
+// 1 to 8) for which the reduced image, fitted into a minW×minH box, fills
+// the box as well as the full one does.
+func scaleOf(w, h, minW, minH int) int {
 	if minW <= 0 || minH <= 0 {
-		return 0
+		return 8
 	}
 	// The side that limits the fit decides: the fitted size of the full
 	// image is w×min(1, minW/w, minH/h).
-	var shift uint
-	for shift < 3 {
-		n := uint(shift + 1)
-		sw, sh := (w+(1<<n)-1)>>n, (h+(1<<n)-1)>>n
+	for m := 1; m < 8; m++ {
+		sw, sh := (w*m+7)/8, (h*m+7)/8
 		if int64(sw)*int64(minH) >= int64(sh)*int64(minW) {
 			// Wide: the width limits.
-			if sw < min(w, minW) {
-				break
+			if sw >= min(w, minW) {
+				return m
 			}
-		} else if sh < min(h, minH) {
-			break
+		} else if sh >= min(h, minH) {
+			return m
 		}
-		shift = n
 	}
-	return shift
+	return 8
+}
+
+// blockPixels is the side of a reconstructed block: 8 at full size.
+func (d *decoder) blockPixels() int {
+	if d.scale <= 0 || d.scale >= 8 {
+		return 8
+	}
+	return d.scale
 }

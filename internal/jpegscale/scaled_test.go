@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math"
+	"math/rand"
 	"testing"
 )
 
@@ -91,14 +92,17 @@ func TestDecodeScaledFullSize(t *testing.T) {
 func TestDecodeScaledReduces(t *testing.T) {
 	cases := []struct {
 		w, h, box int
+		m         int // the reduction M/8
 		wantW     int
 		wantH     int
 	}{
-		{852, 639, 320, 426, 320},   // 1/2: 1/4 would be 213 wide, under the box
-		{2560, 1920, 320, 320, 240}, // 1/8
-		{1600, 1200, 320, 400, 300}, // 1/4
-		{300, 200, 320, 300, 200},   // already inside the box: full size
-		{639, 852, 320, 320, 426},   // portrait, 1/2
+		{852, 639, 320, 3, 320, 240},   // 3/8: 2/8 would be 213 wide, under the box
+		{2560, 1920, 320, 1, 320, 240}, // 1/8
+		{1600, 1200, 320, 2, 400, 300}, // 2/8: 1/8 would be 200 wide
+		{1000, 750, 320, 3, 375, 282},  // 3/8
+		{300, 200, 320, 8, 300, 200},   // already inside the box: full size
+		{639, 852, 320, 3, 240, 320},   // portrait, 3/8
+		{1400, 1050, 320, 2, 350, 263}, // 2/8
 	}
 	for _, c := range cases {
 		data := testJPEG(t, c.w, c.h, false)
@@ -114,22 +118,50 @@ func TestDecodeScaledReduces(t *testing.T) {
 			t.Errorf("%d×%d into %d: got %v, want %d×%d", c.w, c.h, c.box, got.Bounds(), c.wantW, c.wantH)
 			continue
 		}
-		k := (c.w + c.wantW - 1) / c.wantW
+		// A reduced pixel x stands for the full-size pixels from x·8/M
+		// to (x+1)·8/M: compared with the mean of the whole pixels
+		// around them.
+		k := (8 + c.m - 1) / c.m
 		var worst, total float64
 		var n int
 		for y := 0; y < c.wantH-1; y += 3 {
 			for x := 0; x < c.wantW-1; x += 3 {
-				if (x*k)%40 > 40-k || (y*k)%40 > 40-k {
+				fx, fy := x*8/c.m, y*8/c.m
+				if fx%40 > 40-k-1 || fy%40 > 40-k-1 {
 					continue // a block straddling a hard edge
 				}
-				d := math.Abs(float64(color.GrayModel.Convert(got.At(x, y)).(color.Gray).Y) - meanGray(full, x*k, y*k, k))
+				d := math.Abs(float64(color.GrayModel.Convert(got.At(x, y)).(color.Gray).Y) - meanGray(full, fx, fy, k))
 				worst = max(worst, d)
 				total += d
 				n++
 			}
 		}
 		if mean := total / float64(n); mean > 2 || worst > 12 {
-			t.Errorf("%d×%d at 1/%d: mean difference %.2f, worst %.1f levels", c.w, c.h, k, mean, worst)
+			t.Errorf("%d×%d at %d/8: mean difference %.2f, worst %.1f levels", c.w, c.h, c.m, mean, worst)
+		}
+	}
+}
+
+// idct3 and idct4, unrolled, give idctFixed's pixels.
+func TestUnrolledIDCTs(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for range 2000 {
+		var b block
+		for i := range b {
+			b[i] = int32(rng.Intn(2048) - 1024)
+		}
+		for _, n := range []int{3, 4} {
+			var got, want [64]byte
+			b1, b2 := b, b
+			if n == 3 {
+				idct3(&b1, got[:], 8)
+			} else {
+				idct4(&b1, got[:], 8)
+			}
+			idctFixed(&b2, n, want[:], 8)
+			if got != want {
+				t.Fatalf("n=%d: %v, want %v", n, got, want)
+			}
 		}
 	}
 }

@@ -10,13 +10,15 @@ import (
 
 // makeImg allocates and initializes the destination image.
 func (d *decoder) makeImg(mxx, myy int) {
+	d.scale = 8
 	if d.nComp != 4 {
-		d.shift = scaleShift(d.width, d.height, d.minW, d.minH)
+		d.scale = scaleOf(d.width, d.height, d.minW, d.minH)
 	}
-	bs := 8 >> d.shift
-	w, h := (d.width+(1<<d.shift)-1)>>d.shift, (d.height+(1<<d.shift)-1)>>d.shift
+	bs := d.blockPixels()
+	w, h := (d.width*bs+7)/8, (d.height*bs+7)/8
 	if d.nComp == 1 {
-		m := image.NewGray(image.Rect(0, 0, bs*mxx, bs*myy))
+		r := image.Rect(0, 0, bs*mxx, bs*myy)
+		m := &image.Gray{Pix: d.pixels(r.Dx() * r.Dy()), Stride: r.Dx(), Rect: r}
 		d.img1 = m.SubImage(image.Rect(0, 0, w, h)).(*image.Gray)
 		return
 	}
@@ -42,13 +44,60 @@ func (d *decoder) makeImg(mxx, myy int) {
 	default:
 		panic("unreachable")
 	}
-	m := image.NewYCbCr(image.Rect(0, 0, bs*h0*mxx, bs*v0*myy), subsampleRatio)
+	m := d.newYCbCr(image.Rect(0, 0, bs*h0*mxx, bs*v0*myy), subsampleRatio)
 	d.img3 = m.SubImage(image.Rect(0, 0, w, h)).(*image.YCbCr)
 
 	if d.nComp == 4 {
 		h3, v3 := d.comp[3].h, d.comp[3].v
 		d.blackPix = make([]byte, 8*h3*mxx*8*v3*myy)
 		d.blackStride = 8 * h3 * mxx
+	}
+}
+
+// pixels returns n bytes of zeroed pixel memory: d.pix's when it is large
+// enough (zeroed, so that no pixel of an earlier picture shows through the
+// blocks a broken file leaves out), else new.
+func (d *decoder) pixels(n int) []byte {
+	if cap(d.pix) < n {
+		d.pix = make([]byte, n)
+		return d.pix
+	}
+	p := d.pix[:n]
+	clear(p)
+	return p
+}
+
+// newYCbCr is image.NewYCbCr in d's pixel memory: the same layout, one
+// block of Y then Cb then Cr.
+func (d *decoder) newYCbCr(r image.Rectangle, ratio image.YCbCrSubsampleRatio) *image.YCbCr {
+	w, h := r.Dx(), r.Dy()
+	cw, ch := w, h
+	switch ratio {
+	case image.YCbCrSubsampleRatio422:
+		cw = (r.Max.X+1)/2 - r.Min.X/2
+	case image.YCbCrSubsampleRatio420:
+		cw = (r.Max.X+1)/2 - r.Min.X/2
+		ch = (r.Max.Y+1)/2 - r.Min.Y/2
+	case image.YCbCrSubsampleRatio440:
+		ch = (r.Max.Y+1)/2 - r.Min.Y/2
+	case image.YCbCrSubsampleRatio411:
+		cw = (r.Max.X+3)/4 - r.Min.X/4
+	case image.YCbCrSubsampleRatio410:
+		cw = (r.Max.X+3)/4 - r.Min.X/4
+		ch = (r.Max.Y+1)/2 - r.Min.Y/2
+	}
+	i0 := w * h
+	i1 := i0 + cw*ch
+	i2 := i1 + cw*ch
+	b := d.pixels(i2)
+	return &image.YCbCr{
+		Y:              b[:i0:i0],
+		Cb:             b[i0:i1:i1],
+		Cr:             b[i1:i2:i2],
+		SubsampleRatio: ratio,
+		YStride:        w,
+		CStride:        cw,
+		Rect:           r,
 	}
 }
 
@@ -164,6 +213,17 @@ func (d *decoder) processSOS(n int) error {
 	}
 
 	d.bits = bits{}
+	d.seq = seqBits{}
+	// A sequential scan's blocks are decoded by decodeSeqBlock. A block
+	// decoded at a reduced scale keeps only the coefficients up to keep.
+	keep := lastZig[d.blockPixels()]
+	if !d.progressive && seqScans {
+		for i := 0; i < nComp; i++ {
+			if d.huff[dcTable][scan[i].td].nCodes == 0 || d.huff[acTable][scan[i].ta].nCodes == 0 {
+				return FormatError("uninitialized Huffman table")
+			}
+		}
+	}
 	mcu, expectedRST := 0, uint8(rst0Marker)
 	var (
 		// b is the decoded coefficients, in natural (not zig-zag) order.
@@ -226,6 +286,15 @@ func (d *decoder) processSOS(n int) error {
 						b = block{}
 					}
 
+					if !d.progressive && seqScans {
+						if err := d.decodeSeqBlock(&b, &d.huff[dcTable][scan[i].td], &d.huff[acTable][scan[i].ta], &dc[compIndex], keep, &d.quant[d.comp[compIndex].tq]); err != nil {
+							return err
+						}
+						if err := d.storeBlock(&b, bx, by, int(compIndex)); err != nil {
+							return err
+						}
+						continue
+					}
 					if ah != 0 {
 						if err := d.refine(&b, &d.huff[acTable][scan[i].ta], zigStart, zigEnd, 1<<al); err != nil {
 							return err
@@ -257,15 +326,8 @@ func (d *decoder) processSOS(n int) error {
 							// The common case, a code found in the look-up
 							// table and the bits of its value already held, is
 							// done inline, as decodeHuffman and receiveExtend
-							// would do it, without reading a byte. A baseline
-							// block decoded at a reduced scale keeps only the
-							// coefficients up to keep: the others are read
-							// past, not extended.
+							// would do it, without reading a byte.
 							huff := &d.huff[acTable][scan[i].ta]
-							keep := zigEnd
-							if !d.progressive && d.shift > 0 {
-								keep = int32(lastZig[d.shift])
-							}
 							for ; zig <= zigEnd; zig++ {
 								var value uint8
 								if v := huff.lut[(d.bits.a>>uint32(max(d.bits.n-lutSize, 0)))&0xff]; d.bits.n >= lutSize && v != 0 {
@@ -289,7 +351,7 @@ func (d *decoder) processSOS(n int) error {
 									if d.bits.n >= int32(val1) {
 										d.bits.n -= int32(val1)
 										d.bits.m >>= val1
-										if zig <= keep {
+										{
 											s := int32(1) << val1
 											ac := int32(d.bits.a>>uint8(d.bits.n)) & (s - 1)
 											if ac < s>>1 {
@@ -303,9 +365,7 @@ func (d *decoder) processSOS(n int) error {
 									if err != nil {
 										return err
 									}
-									if zig <= keep {
-										b[unzig[zig]] = ac << al
-									}
+									b[unzig[zig]] = ac << al
 								} else {
 									if val0 != 0x0f {
 										d.eobRun = uint16(1 << val0)
@@ -360,6 +420,7 @@ func (d *decoder) processSOS(n int) error {
 				}
 				// Reset the Huffman decoder.
 				d.bits = bits{}
+				d.seq = seqBits{}
 				// Reset the DC components, as per section F.2.1.3.1.
 				dc = [maxComponents]int32{}
 				// Reset the progressive decoder state, as per section G.1.2.2.
@@ -504,20 +565,20 @@ func (d *decoder) reconstructProgressiveImage() error {
 // to the image.
 func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	qt := &d.quant[d.comp[compIndex].tq]
-	bs := 8 >> d.shift
-	if bs == 8 {
-		for zig := 0; zig < blockSize; zig++ {
-			b[unzig[zig]] *= qt[zig]
-		}
-		idct(b)
-	} else {
-		// Only the coefficients of the lowest bs×bs frequencies are used:
-		// those are the first in zigzag order up to the last of them.
-		for zig := 0; zig <= lastZig[d.shift]; zig++ {
-			b[unzig[zig]] *= qt[zig]
-		}
-		idctScaled(b, bs)
+	// At a reduced scale only the coefficients of the lowest bs×bs
+	// frequencies are used: those are the first in zigzag order up to the
+	// last of them.
+	last := lastZig[d.blockPixels()]
+	for zig := 0; zig <= last; zig++ {
+		b[unzig[zig]] *= qt[zig]
 	}
+	return d.storeBlock(b, bx, by, compIndex)
+}
+
+// storeBlock performs the inverse DCT of the dequantized block and stores
+// it to the image.
+func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
+	bs := d.blockPixels()
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
 		dst, stride = d.img1.Pix[bs*(by*d.img1.Stride+bx):], d.img1.Stride
@@ -534,6 +595,22 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 		default:
 			return UnsupportedError("too many components")
 		}
+	}
+	switch bs {
+	case 4:
+		idct4(b, dst, stride)
+		return nil
+	case 3:
+		idct3(b, dst, stride)
+		return nil
+	case 2, 5, 6, 7:
+		idctFixed(b, bs, dst, stride)
+		return nil
+	}
+	if bs == 8 {
+		idct(b)
+	} else {
+		idctScaled(b, bs)
 	}
 	// Level shift by +128, clip to [0, 255], and write to dst. The
 	// reduced inverse DCT leaves its bs×bs result at the block's start,

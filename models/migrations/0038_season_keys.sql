@@ -1,0 +1,9 @@
+-- A harvest's season is stored as its key (textcheck.Key: compatibility
+-- normal form, no white space, lower case) since the API began to compare
+-- seasons that way. This migration brings the seasons stored before to
+-- their keys in Go (models/seasonkeys.go): harvests of one plot whose
+-- seasons read as one season ("2024 春", "２０２４春", "2024春") are
+-- resolved as 0036 resolved duplicates (the first created stays, the
+-- others are deleted as the API deletes a record), and the one kept is
+-- updated to the key, with its audit entry and a change-log row that
+-- phones pull. It has no statement of its own.
