@@ -56,7 +56,13 @@ func pulledIDs(pages ...pullPage) []string {
 func TestPullDeliversTransactionsCommittedOutOfOrder(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		me := env.NewUser("commissioner", "330824")
-		storeVisit(t, env, me.Commissioner, huashan)
+		// The commissioner's latest visit is later than A's and B's, so
+		// that neither raises the latest day of its rows of county, city
+		// and province (stat_commissioners), which both share.
+		latest := draftVisit(me.Commissioner, huashan, time.Date(2025, 12, 1, 2, 0, 0, 0, time.UTC))
+		if err := env.DB().Tx(context.Background(), func(tx *gorm.DB) error { return insertVisitTx(tx, latest) }); err != nil {
+			t.Fatal(err)
+		}
 		_, cursor := pullAll(t, env, me.Token, "", 500)
 		_, naiveCursor := naivePull(t, env, me.Commissioner.ID, 0)
 
@@ -87,7 +93,8 @@ func TestPullDeliversTransactionsCommittedOutOfOrder(t *testing.T) {
 			t.Fatalf("A ended before writing: %v", err)
 		}
 		// B touches no statistics row A holds (another village, another
-		// year), so on MySQL it can commit while A is open.
+		// year; of the rows of latest days they share, each only
+		// share-locks them), so on MySQL it can commit while A is open.
 		b := draftVisit(me.Commissioner, jianfeng, time.Date(2025, 6, 2, 2, 0, 0, 0, time.UTC))
 		bDone := make(chan error, 1)
 		defer func() { <-bDone; bDone <- nil }()
