@@ -19,12 +19,11 @@ import (
 // before.
 //
 // Measured (BenchmarkRecordCPU, BenchmarkWriteConcurrency): one POST
-// costs 12 statements and a commit (TestPostOfAVisitStatements; 15
-// when this was written), a record of a 50-record push a fiftieth of
-// that; under concurrency the transactions were what queued
-// writers (on the change log's head row between its raise and the commit,
-// and on the CPU the statements take), so throughput fell and p99 grew
-// with concurrency. Grouping makes a busy server write many records per
+// costs 14 statements and a commit (TestPostOfAVisitStatements), a
+// record of a 50-record push a fiftieth of that; under concurrency the
+// transactions were what queued writers (on the change log's head row
+// between its raise and the commit, and on the CPU the statements take),
+// so throughput fell and p99 grew with concurrency. Grouping makes a busy server write many records per
 // transaction and an idle one exactly as before: a request that finds no
 // write in flight never waits.
 //
