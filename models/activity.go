@@ -49,7 +49,7 @@ func (db *DB) ActivityRoster(ctx context.Context, region string, p Period) ([]Ac
 	// table, read at once.
 	var out []ActivityEntry
 	lasts := map[string]ActivityEntry{}
-	err := together(func() error {
+	err := Together(func() error {
 		lo, hi := PrefixRange(region)
 		rows, err := db.WithContext(ctx).Raw("SELECT id, name FROM commissioners WHERE region_code >= ? AND region_code < ? AND deleted_at IS NULL",
 			lo, hi).Rows()
@@ -162,7 +162,7 @@ func (db *DB) ActivityOf(ctx context.Context, region string, p Period, entries [
 	// The sums and the visits' facts are read at once, on connections of
 	// their own.
 	var sums []sumRow
-	err := together(func() (err error) {
+	err := Together(func() (err error) {
 		if sums, err = db.commissionerSums(ctx, region, p, ids); err != nil {
 			return fmt.Errorf("activity by commissioner of %s: %w", region, err)
 		}

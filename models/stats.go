@@ -118,7 +118,7 @@ func (db *DB) coverageGroups(ctx context.Context, region string, n int, p Period
 	var rural, assigned, visited []coverageCount
 	q := db.WithContext(ctx)
 	// The three counts are read at once, on connections of their own.
-	err := together(func() error {
+	err := Together(func() error {
 		return q.Raw("SELECT SUBSTR(code, 1, ?) AS g, COUNT(*) AS n FROM regions WHERE code >= ? AND code < ? AND rural = ? GROUP BY g",
 			n, lo, hi, true).Scan(&rural).Error
 	}, func() error {

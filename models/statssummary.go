@@ -85,7 +85,7 @@ func (db *DB) SummaryFrom(ctx context.Context, region string, year int, cov Cove
 	s := &SummaryFigures{CoverageFigures: cov, ServiceFigures: svc}
 	s.CoverageFigures.rates()
 	// The parts fill different fields of s, read at once.
-	err := together(func() (err error) {
+	err := Together(func() (err error) {
 		s.IncomeFigures, err = db.Income(ctx, region, year)
 		return err
 	}, func() error {

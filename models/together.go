@@ -5,11 +5,11 @@ import (
 	"sync"
 )
 
-// together runs fns at once and returns their errors joined, after all
+// Together runs fns at once and returns their errors joined, after all
 // have returned. Reads that do not depend on each other run so on
 // connections of their own, and a page waits for the slowest of them
 // rather than for their sum.
-func together(fns ...func() error) error {
+func Together(fns ...func() error) error {
 	errs := make([]error, len(fns))
 	var wg sync.WaitGroup
 	for i, fn := range fns {

@@ -170,22 +170,9 @@ func TestOrientYCbCrAsRGBA(t *testing.T) {
 // summing its block of every plane directly: what boxResample's separable
 // sums must equal.
 func boxResampleReference(src *image.YCbCr, w, h int) *image.YCbCr {
-	var pix *[]byte
 	b := src.Bounds()
 	sw, sh := b.Dx(), b.Dy()
-	var dst *image.YCbCr
-	if pix == nil {
-		dst = image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
-	} else {
-		// Every pixel is written below: the memory needs no clearing.
-		n := w * h
-		if cap(*pix) < 3*n {
-			*pix = make([]byte, 3*n)
-		}
-		p := (*pix)[:3*n]
-		dst = &image.YCbCr{Y: p[:n:n], Cb: p[n : 2*n : 2*n], Cr: p[2*n : 3*n : 3*n],
-			SubsampleRatio: image.YCbCrSubsampleRatio444, YStride: w, CStride: w, Rect: image.Rect(0, 0, w, h)}
-	}
+	dst := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
 	// The size of one chroma sample in pixels, across and down.
 	cw, ch := 1, 1
 	switch src.SubsampleRatio {

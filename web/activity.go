@@ -3,13 +3,11 @@ package web
 import (
 	"cmp"
 	"context"
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -72,7 +70,7 @@ func (w *Console) activity(c echo.Context, v *view) error {
 	// each other: read at once, on connections of their own.
 	d := activityData{periodForm: f}
 	var feedNext string
-	err = together(func() (err error) {
+	err = models.Together(func() (err error) {
 		d.Totals, err = w.d.DB.ServiceTotals(ctx, f.Region.Code, f.Period)
 		return err
 	}, func() error {
@@ -166,20 +164,4 @@ func (w *Console) feed(c echo.Context, d *activityData) (string, error) {
 	}
 	d.Feed, err = w.visitRows(ctx, p, recs)
 	return next, err
-}
-
-// together runs fns at once and returns the first error of them, after
-// all have returned.
-func together(fns ...func() error) error {
-	errs := make([]error, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn()
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }

@@ -41,7 +41,7 @@ func (w *Console) report(c echo.Context, v *view) error {
 		// once; the summary takes the totals of the first two after.
 		var cov *models.Coverage
 		var svc *models.Services
-		err := together(func() (err error) {
+		err := models.Together(func() (err error) {
 			cov, err = w.d.DB.Coverage(ctx, f.Region.Code, f.Period)
 			return err
 		}, func() (err error) {
