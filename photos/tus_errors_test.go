@@ -2,6 +2,7 @@ package photos
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net"
@@ -49,5 +50,27 @@ func TestStoreFailureIsUnavailable(t *testing.T) {
 	}
 	if storeFailure(context.Background(), nil) != nil {
 		t.Error("no error became one")
+	}
+}
+
+// TestDatabaseFailureIsUnavailable: an upload request that could not reach
+// the database (taking the upload's lease, finding the caller, storing
+// the photo) is a 503 the phone retries, as the rest of the API answers
+// it, not a 500; a fault in a query stays a 500.
+func TestDatabaseFailureIsUnavailable(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	for _, c := range []struct {
+		name   string
+		err    error
+		status int
+	}{
+		{"a dropped connection", fmt.Errorf("lock upload 1a2b: %w", driver.ErrBadConn), http.StatusServiceUnavailable},
+		{"a refused connection", fmt.Errorf("load principal: %w", refused), http.StatusServiceUnavailable},
+		{"a fault in a query", errors.New("Error 1054: Unknown column 'x'"), http.StatusInternalServerError},
+	} {
+		var te handler.Error
+		if got := tusError(context.Background(), c.err); !errors.As(got, &te) || te.HTTPResponse.StatusCode != c.status {
+			t.Errorf("%s: %v answered %+v, want status %d", c.name, c.err, got, c.status)
+		}
 	}
 }

@@ -153,9 +153,11 @@ func asAPIError(err error) *apierr.Error {
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound), errors.Is(err, storage.ErrNotFound):
 		return apierr.NotFound().WithCause(err)
-	case errors.Is(err, storage.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		// A request cut short (client gone, server stopping) changed
-		// nothing the client cannot resume: it may retry.
+	case errors.Is(err, storage.ErrUnavailable), models.IsUnavailable(err),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// The store or the database out of reach, or a request cut
+		// short (client gone, server stopping): nothing changed that the
+		// client cannot resume, and it may retry.
 		return apierr.Unavailable(err)
 	}
 	return apierr.Internal(err)
