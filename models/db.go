@@ -73,6 +73,9 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 		mc.Params["charset"] = "utf8mb4"
 		mc.Collation = "utf8mb4_bin"
 		mc.MultiStatements = false
+		// Affected rows are counted as MySQL does by default: an upsert
+		// that finds its row reports 2 (or 0), never 1 (see ClaimBlob).
+		mc.ClientFoundRows = false
 		// The driver quotes parameters into the statement itself (safe with
 		// utf8mb4) instead of preparing, running and closing a statement
 		// on the server for every query: one round trip instead of three.

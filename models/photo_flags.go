@@ -43,6 +43,27 @@ func RefreshContentFlags(tx *gorm.DB, sha, visitID string) error {
 	return refreshVisits(tx, []string{sha}, visitID)
 }
 
+// RefreshNewContentFlags is RefreshContentFlags for photo ph, just
+// written for owner, when no other live photo holds its content (ClaimBlob
+// made the content's row). No other visit's flags can change then, and a
+// photo never clears a flag of its own visit: it can only set
+// photo_time_mismatch, when its time lies far from the visit's. Only then,
+// rarely, is the visit read and its flags recomputed; a time within the
+// tolerance of the visit's start is within that of its span.
+func RefreshNewContentFlags(tx *gorm.DB, ph *Photo, owner *PhotoOwner) error {
+	if ph.OwnerType != "visit" {
+		return nil
+	}
+	t := ph.ExifTakenAt
+	if t == nil {
+		t = ph.TakenAt
+	}
+	if t == nil || (owner.At != nil && !t.Before(owner.At.Add(-PhotoTimeTolerance)) && !t.After(owner.At.Add(PhotoTimeTolerance))) {
+		return nil
+	}
+	return refreshVisit(tx, ph.OwnerID)
+}
+
 // refreshVisits refreshes visitID and the visits holding any of shas, in id
 // order so that concurrent refreshes lock rows in the same order.
 func refreshVisits(tx *gorm.DB, shas []string, visitID string) error {

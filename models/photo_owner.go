@@ -18,6 +18,8 @@ type PhotoOwner struct {
 	CommissionerID string
 	RegionCode     string
 	Day            string
+	// At is the owner's time, when it has one (a visit's start).
+	At *time.Time
 	// RaisedBy (a user id) and ClaimedBy (a commissioner id) are set for
 	// demands.
 	RaisedBy, ClaimedBy string
@@ -60,6 +62,7 @@ func LoadPhotoOwner(tx *gorm.DB, ownerType, ownerID string, lock bool) (*PhotoOw
 	o := &PhotoOwner{Type: ownerType, ID: ownerID, CommissionerID: row.CommissionerID, RegionCode: row.RegionCode,
 		Day: row.Day, RaisedBy: row.RaisedBy, ClaimedBy: row.ClaimedBy}
 	if row.At != nil {
+		o.At = row.At
 		o.Day = chinaDate(*row.At)
 	}
 	return o, nil

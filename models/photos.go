@@ -180,6 +180,38 @@ func (db *DB) PhotosWithThumbnail(ctx context.Context, shas []string) (map[strin
 	return out, nil
 }
 
+// ClaimBlob is LockBlob for a photo about to be written under b's
+// content: it also reports whether the row is new. A new row means that no
+// live photo holds the content (every photo is written under its content's
+// row, and the row goes only when no live photo holds it), and it is b as
+// given, so it is not read back. On MySQL that is one statement: an
+// upsert's affected rows are 1 for an insert, 2 or 0 for an existing row
+// (Open keeps the driver from reporting found rows instead).
+func ClaimBlob(tx *gorm.DB, b PhotoBlob) (*PhotoBlob, bool, error) {
+	b.TouchedAt = Now()
+	b.HasThumbnail = false
+	conflict := clause.OnConflict{Columns: []clause.Column{{Name: "sha256"}}, DoNothing: true}
+	if tx.Dialector.Name() == "mysql" {
+		conflict = clause.OnConflict{Columns: []clause.Column{{Name: "sha256"}}, DoUpdates: clause.AssignmentColumns([]string{"touched_at"})}
+	}
+	res := tx.Clauses(conflict).Create(&b)
+	if res.Error != nil {
+		return nil, false, fmt.Errorf("lock blob: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return &b, true, nil
+	}
+	if tx.Dialector.Name() == "mysql" {
+		var cur PhotoBlob
+		if err := tx.Where("sha256 = ?", b.SHA256).Take(&cur).Error; err != nil {
+			return nil, false, fmt.Errorf("read blob: %w", err)
+		}
+		return &cur, false, nil
+	}
+	cur, err := LockBlob(tx, b)
+	return cur, false, err
+}
+
 // LockBlob creates or touches the row of b.SHA256 and holds its lock until
 // tx ends; it returns the row as stored.
 func LockBlob(tx *gorm.DB, b PhotoBlob) (*PhotoBlob, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/tepai/tepai/apierr"
@@ -21,12 +22,32 @@ type source struct {
 	contentType string
 }
 
+// attachSlots bounds the photo transactions that run at once to two per
+// core. Each holds a database connection through its PUT to the store.
+// At a herd start (200 phones coming into signal within 10 s, with 9,000
+// records and 2,600 photos between them) the photos' transactions took
+// most of the pool's connections and the cores' run queues, and the sync
+// pushes the phones wait on queued behind them: 76–111 requests waited
+// for a connection on average in the first 40 s. A photo waits here with
+// its checked bytes already received (held in memory, at most smallPhoto,
+// or spooled), so a phone on a slow link never holds a slot.
+var attachSlots = make(chan struct{}, 2*max(1, runtime.GOMAXPROCS(0)))
+
 // attach puts the checked bytes of src at their content key and writes
 // the photo record, in one transaction that holds the owner's row and the
 // content's blob row: a concurrent delete or sweep of the same bytes waits
 // for it, so the record never points at bytes that are gone. A temporary
 // object src names is removed whatever happens.
 func (s *Service) attach(ctx context.Context, p *models.Principal, f Form, ins *Inspection, src source, requestID string) (*models.Photo, bool, error) {
+	select {
+	case attachSlots <- struct{}{}:
+		defer func() { <-attachSlots }()
+	case <-ctx.Done():
+		if src.key != "" {
+			s.discard(context.WithoutCancel(ctx), src.key)
+		}
+		return nil, false, ctx.Err()
+	}
 	var out *models.Photo
 	var created bool
 	err := s.db.PhotoTx(ctx, func(tx *gorm.DB) error {
@@ -44,7 +65,7 @@ func (s *Service) attach(ctx context.Context, p *models.Principal, f Form, ins *
 			return err
 		}
 		ph := newPhoto(p, f, owner, ins)
-		if err := s.insert(ctx, tx, ph, src, p, requestID); err != nil {
+		if err := s.insert(ctx, tx, ph, owner, src, p, requestID); err != nil {
 			return err
 		}
 		out, created = ph, true
@@ -69,9 +90,10 @@ func (s *Service) attach(ctx context.Context, p *models.Principal, f Form, ins *
 
 // insert locks the content, puts the bytes into place, writes the photo
 // with its change record, queues its thumbnail and refreshes the flags of
-// the visits that hold the same bytes.
-func (s *Service) insert(ctx context.Context, tx *gorm.DB, ph *models.Photo, src source, p *models.Principal, requestID string) error {
-	blob, err := models.LockBlob(tx, models.PhotoBlob{SHA256: ph.SHA256, Size: ph.Size, ContentType: ph.ContentType})
+// the visits that hold the same bytes (when the content is new, only its
+// own visit's, and only when its time says so).
+func (s *Service) insert(ctx context.Context, tx *gorm.DB, ph *models.Photo, owner *models.PhotoOwner, src source, p *models.Principal, requestID string) error {
+	blob, fresh, err := models.ClaimBlob(tx, models.PhotoBlob{SHA256: ph.SHA256, Size: ph.Size, ContentType: ph.ContentType})
 	if err != nil {
 		return err
 	}
@@ -102,6 +124,9 @@ func (s *Service) insert(ctx context.Context, tx *gorm.DB, ph *models.Photo, src
 		if err := models.EnqueuePhotoJob(tx, models.JobThumbnail, ph.SHA256); err != nil {
 			return err
 		}
+	}
+	if fresh {
+		return models.RefreshNewContentFlags(tx, ph, owner)
 	}
 	return models.RefreshContentFlags(tx, ph.SHA256, visitOf(ph))
 }

@@ -103,22 +103,18 @@ func parseCoord(s string, in func(float64) bool, field string, bad *apierr.Field
 // bytes are a whole photo within the size limit. It reports whether a
 // photo was created: the same id with the same bytes and owner again
 // answers the stored photo; with others, 409.
+//
+// A usual photo (up to smallPhoto) is read into memory before anything is
+// looked up: the owner and the id are checked once, in the transaction
+// that attaches it. A larger one is checked before it is spooled to the
+// store. Either way an upload that fails both checks gets the owner's or
+// the id's error, not the bytes'.
 func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.Reader, requestID string) (*models.Photo, bool, error) {
-	existing, err := s.precheck(ctx, p, f)
-	if err != nil {
-		return nil, false, err
-	}
 	in, err := newInspector(r, s.cfg.MaxPhotoBytes)
 	if err != nil {
-		return nil, false, err
+		return nil, false, s.refusal(ctx, p, f, err)
 	}
 	defer in.release()
-	if existing != nil {
-		if _, err := io.Copy(io.Discard, in); err != nil {
-			return nil, false, err
-		}
-		return sameOrConflict(existing, f, in.result)
-	}
 	buf := heldBuffers.Get().(*bytes.Buffer)
 	kept := false
 	defer func() {
@@ -129,7 +125,7 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 	buf.Reset()
 	held, rest, err := holdSmall(buf, in)
 	if err != nil {
-		return nil, false, err
+		return nil, false, s.refusal(ctx, p, f, err)
 	}
 	if rest == nil {
 		// Checked whole in memory: the bytes go straight to their content
@@ -143,11 +139,34 @@ func (s *Service) Create(ctx context.Context, p *models.Principal, f Form, r io.
 		}
 		return ph, created, err
 	}
+	existing, err := s.precheck(ctx, p, f)
+	if err != nil {
+		return nil, false, err
+	}
+	if existing != nil {
+		if _, err := io.Copy(io.Discard, rest); err != nil {
+			return nil, false, err
+		}
+		return sameOrConflict(existing, f, in.result)
+	}
 	tmp := "tmp/" + models.NewID()
 	if err := s.store.Put(ctx, tmp, rest, -1, in.kind); err != nil {
 		return nil, false, err
 	}
 	return s.attach(ctx, p, f, in.result, source{key: tmp}, requestID)
+}
+
+// refusal is the error an upload whose bytes failed with err gets: the
+// owner's or the id's, when the form names an owner that is missing or not
+// p's or an id used for another one, else err.
+func (s *Service) refusal(ctx context.Context, p *models.Principal, f Form, err error) error {
+	if _, perr := s.precheck(ctx, p, f); perr != nil && ctx.Err() == nil {
+		var apiErr *apierr.Error
+		if errors.As(perr, &apiErr) {
+			return perr
+		}
+	}
+	return err
 }
 
 // smallPhoto is the largest photo held in memory on its way to the store;
