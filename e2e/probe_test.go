@@ -24,7 +24,7 @@ var probeSeq atomic.Int32
 // probe is a commissioner of the test's own that sends single requests
 // without retrying, to see exactly what the server answers.
 type probe struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	token string
 	visit string // a visit of the probe's, to hang photos on
@@ -38,7 +38,7 @@ type answer struct {
 }
 
 // call sends one request; a network failure fails the test.
-func call(t *testing.T, method, url, token, contentType string, body []byte) answer {
+func call(t testing.TB, method, url, token, contentType string, body []byte) answer {
 	t.Helper()
 	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
@@ -59,14 +59,14 @@ func call(t *testing.T, method, url, token, contentType string, body []byte) ans
 	return answer{res.StatusCode, res.Header, b}
 }
 
-func callJSON(t *testing.T, method, url, token string, in any) answer {
+func callJSON(t testing.TB, method, url, token string, in any) answer {
 	t.Helper()
 	b, _ := json.Marshal(in)
 	return call(t, method, url, token, "application/json", b)
 }
 
 // login logs in and returns the access token.
-func login(t *testing.T, url, phone, password string) string {
+func login(t testing.TB, url, phone, password string) string {
 	t.Helper()
 	a := callJSON(t, "POST", url+"/api/v1/auth/login", "", map[string]string{"phone": phone, "password": password})
 	var out struct {
@@ -80,7 +80,7 @@ func login(t *testing.T, url, phone, password string) string {
 
 // newProbe makes a commissioner assigned to probeVillage through the API
 // and pushes one visit for it.
-func newProbe(t *testing.T, url string) *probe {
+func newProbe(t testing.TB, url string) *probe {
 	t.Helper()
 	admin := login(t, url, testenv.AdminPhone, testenv.AdminPassword)
 	phone, password := fmt.Sprintf("166%08d", probeSeq.Add(1)), "probe-password-1"

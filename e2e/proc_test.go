@@ -77,7 +77,7 @@ func backends() []string {
 // prepare returns a test configuration for backend (a fresh database, and
 // on MySQL a fresh MinIO bucket when configured) with the schema applied
 // and Kaihua County imported.
-func prepare(t *testing.T, backend string) config.Config {
+func prepare(t testing.TB, backend string) config.Config {
 	t.Helper()
 	cfg := testenv.Config(t, backend)
 	cfg.LogLevel = "warn"
@@ -85,7 +85,7 @@ func prepare(t *testing.T, backend string) config.Config {
 	return cfg
 }
 
-func importRegions(t *testing.T, cfg config.Config) {
+func importRegions(t testing.TB, cfg config.Config) {
 	t.Helper()
 	db, err := models.Open(cfg.MySQLDSN, cfg.DataDir)
 	if err != nil {

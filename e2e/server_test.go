@@ -15,7 +15,7 @@ import (
 
 // server is one tepai process, restartable on the same address and data.
 type server struct {
-	t    *testing.T
+	t    testing.TB
 	env  []string
 	URL  string
 	log  string
@@ -25,7 +25,7 @@ type server struct {
 
 // startServer runs tepai with cfg on a free loopback port and waits until
 // it is ready.
-func startServer(t *testing.T, cfg config.Config) *server {
+func startServer(t testing.TB, cfg config.Config) *server {
 	t.Helper()
 	addr := testenv.FreeAddr(t)
 	s := &server{t: t, env: env(cfg, addr), URL: "http://" + addr,

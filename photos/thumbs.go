@@ -39,7 +39,8 @@ var errUndecodable = errors.New("photo cannot be decoded")
 // thumbWorkers is how many thumbnails a replica makes at once: one per
 // core, so that a burst of uploads is caught up on every core (a JPEG
 // decoded at a reduced DCT scale needs a few megabytes at most, whatever
-// its size); photos decoded in full take fullDecodes in turn.
+// its size); photos decoded in full take fullDecodes in turn. Each job
+// takes a photo turn (photoTurns), as an upload's attachment does.
 func thumbWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
 
 // fullDecodes lets one photo at a time be decoded at full size (PNG,
@@ -91,6 +92,13 @@ func (s *Service) thumbnailWorker(ctx context.Context, worker string) {
 // reports whether there was one. A job that fails for a passing reason
 // (the store is down) is tried again later.
 func (s *Service) ThumbnailOnce(ctx context.Context, worker string) (bool, error) {
+	// A thumbnail takes a photo turn: photos wait for it, pushes do not.
+	select {
+	case photoTurns <- struct{}{}:
+		defer func() { <-photoTurns }()
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 	job, err := s.db.ClaimPhotoJob(ctx, worker, thumbLease, thumbAttempts)
 	if err != nil || job == nil {
 		return false, err
