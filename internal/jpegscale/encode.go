@@ -309,22 +309,36 @@ func (e *encoder) writeScan(m *image.YCbCr) {
 			rows[j] = (min(y+j, ymax) - m.Rect.Min.Y) * m.YStride
 		}
 		for x := bounds.Min.X; x < bounds.Max.X; x += 16 {
-			if m.SubsampleRatio == image.YCbCrSubsampleRatio420 && x+16 <= bounds.Max.X {
-				// Each 2×2 pixels' chroma sample as it is; no column past
-				// the edge: rows are read as slices.
-				x0 := x - m.Rect.Min.X
-				for i := 0; i < 4; i++ {
-					xOff, yOff := (i&1)*8, (i&2)*4
-					for j := 0; j < 8; j++ {
-						src := m.Y[rows[yOff+j]+x0+xOff:]
+			// No column past the edge: rows are read as slices.
+			whole := x+16 <= bounds.Max.X
+			x0 := x - m.Rect.Min.X
+			if !whole {
+				for i := range cols {
+					cols[i] = min(x+i, xmax) - m.Rect.Min.X
+				}
+			}
+			for i := 0; i < 4; i++ {
+				xOff, yOff := (i&1)*8, (i&2)*4
+				for j := 0; j < 8; j++ {
+					r := rows[yOff+j]
+					if whole {
+						src := m.Y[r+x0+xOff:]
 						src = src[:8]
 						dst := b[8*j : 8*j+8 : 8*j+8]
 						for k := range dst {
 							dst[k] = int32(src[k])
 						}
+						continue
 					}
-					prevY = e.writeBlock(&b, 0, prevY)
+					for k := 0; k < 8; k++ {
+						b[8*j+k] = int32(m.Y[r+cols[xOff+k]])
+					}
 				}
+				prevY = e.writeBlock(&b, 0, prevY)
+			}
+			switch {
+			case m.SubsampleRatio == image.YCbCrSubsampleRatio420 && whole:
+				// Each 2×2 pixels' chroma sample as it is.
 				cx := x/2 - m.Rect.Min.X/2
 				for j := 0; j < 8; j++ {
 					r := (min(y+2*j, ymax)/2-m.Rect.Min.Y/2)*m.CStride + cx
@@ -335,23 +349,8 @@ func (e *encoder) writeScan(m *image.YCbCr) {
 						dcr[k] = int32(scr[k])
 					}
 				}
-				prevCb = e.writeBlock(&cb, 1, prevCb)
-				prevCr = e.writeBlock(&cr, 1, prevCr)
-				continue
-			}
-			if m.SubsampleRatio == image.YCbCrSubsampleRatio420 {
-				// Each 2×2 pixels' chroma sample as it is, the edge's
-				// past the edge.
-				for i := 0; i < 4; i++ {
-					xOff, yOff := (i&1)*8, (i&2)*4
-					for j := 0; j < 8; j++ {
-						r := rows[yOff+j]
-						for k := 0; k < 8; k++ {
-							b[8*j+k] = int32(m.Y[r+min(x+xOff+k, xmax)-m.Rect.Min.X])
-						}
-					}
-					prevY = e.writeBlock(&b, 0, prevY)
-				}
+			case m.SubsampleRatio == image.YCbCrSubsampleRatio420:
+				// The same, the edge's sample past the edge.
 				for j := 0; j < 8; j++ {
 					r := (min(y+2*j, ymax)/2 - m.Rect.Min.Y/2) * m.CStride
 					for k := 0; k < 8; k++ {
@@ -360,25 +359,7 @@ func (e *encoder) writeScan(m *image.YCbCr) {
 						cr[8*j+k] = int32(m.Cr[c])
 					}
 				}
-				prevCb = e.writeBlock(&cb, 1, prevCb)
-				prevCr = e.writeBlock(&cr, 1, prevCr)
-				continue
-			}
-			if x+16 <= bounds.Max.X {
-				// No column past the edge: rows are read as slices.
-				x0 := x - m.Rect.Min.X
-				for i := 0; i < 4; i++ {
-					xOff, yOff := (i&1)*8, (i&2)*4
-					for j := 0; j < 8; j++ {
-						src := m.Y[rows[yOff+j]+x0+xOff:]
-						src = src[:8]
-						dst := b[8*j : 8*j+8 : 8*j+8]
-						for k := range dst {
-							dst[k] = int32(src[k])
-						}
-					}
-					prevY = e.writeBlock(&b, 0, prevY)
-				}
+			case whole:
 				for j := 0; j < 8; j++ {
 					cb0, cb1 := m.Cb[rows[2*j]+x0:], m.Cb[rows[2*j+1]+x0:]
 					cr0, cr1 := m.Cr[rows[2*j]+x0:], m.Cr[rows[2*j+1]+x0:]
@@ -388,29 +369,14 @@ func (e *encoder) writeScan(m *image.YCbCr) {
 						cr[8*j+k] = (int32(cr0[2*k]) + int32(cr0[2*k+1]) + int32(cr1[2*k]) + int32(cr1[2*k+1]) + 2) >> 2
 					}
 				}
-				prevCb = e.writeBlock(&cb, 1, prevCb)
-				prevCr = e.writeBlock(&cr, 1, prevCr)
-				continue
-			}
-			for i := range cols {
-				cols[i] = min(x+i, xmax) - m.Rect.Min.X
-			}
-			for i := 0; i < 4; i++ {
-				xOff, yOff := (i&1)*8, (i&2)*4
+			default:
 				for j := 0; j < 8; j++ {
-					r := rows[yOff+j]
+					r0, r1 := rows[2*j], rows[2*j+1]
 					for k := 0; k < 8; k++ {
-						b[8*j+k] = int32(m.Y[r+cols[xOff+k]])
+						c0, c1 := cols[2*k], cols[2*k+1]
+						cb[8*j+k] = (int32(m.Cb[r0+c0]) + int32(m.Cb[r0+c1]) + int32(m.Cb[r1+c0]) + int32(m.Cb[r1+c1]) + 2) >> 2
+						cr[8*j+k] = (int32(m.Cr[r0+c0]) + int32(m.Cr[r0+c1]) + int32(m.Cr[r1+c0]) + int32(m.Cr[r1+c1]) + 2) >> 2
 					}
-				}
-				prevY = e.writeBlock(&b, 0, prevY)
-			}
-			for j := 0; j < 8; j++ {
-				r0, r1 := rows[2*j], rows[2*j+1]
-				for k := 0; k < 8; k++ {
-					c0, c1 := cols[2*k], cols[2*k+1]
-					cb[8*j+k] = (int32(m.Cb[r0+c0]) + int32(m.Cb[r0+c1]) + int32(m.Cb[r1+c0]) + int32(m.Cb[r1+c1]) + 2) >> 2
-					cr[8*j+k] = (int32(m.Cr[r0+c0]) + int32(m.Cr[r0+c1]) + int32(m.Cr[r1+c0]) + int32(m.Cr[r1+c1]) + 2) >> 2
 				}
 			}
 			prevCb = e.writeBlock(&cb, 1, prevCb)
