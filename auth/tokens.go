@@ -5,11 +5,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tepai/tepai/internal/priority"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -89,7 +89,10 @@ func (t *Tokens) Parse(token string) (*Claims, error) {
 // woken request waits for one time slice at most, and sign-ins are
 // served in turn, at the same rate. (Half the cores left sign-ins at half
 // the rate: 17 s median at the same start, against 1.5 s.)
-var passwordWork = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+var passwordWork = make(chan struct{}, PasswordSlots)
+
+// PasswordSlots is how many password checks run at once: one per core.
+var PasswordSlots = priority.Cores
 
 // withPasswordSlot runs fn when a slot of passwordWork is free.
 func withPasswordSlot(fn func()) {

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/internal/bounds"
+	"github.com/tepai/tepai/internal/priority"
 	"github.com/tepai/tepai/internal/textcheck"
 	"github.com/tepai/tepai/models"
 )
@@ -42,6 +43,8 @@ type PushResponse struct {
 // Push answers POST /sync/push: every change applied on its own, with one
 // result per change in order (see syncbatch.go for how it is batched).
 func (h *Sync) Push(c echo.Context) error {
+	// Photo work gives way while a push is in flight (photos.takeTurn).
+	defer priority.Foreground()()
 	received := models.Now()
 	env, deviceTime, err := decodePush(c)
 	if err != nil {

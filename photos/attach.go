@@ -5,10 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
-	"runtime"
 	"time"
 
 	"github.com/tepai/tepai/apierr"
+	"github.com/tepai/tepai/internal/priority"
 	"github.com/tepai/tepai/models"
 	"github.com/tepai/tepai/storage"
 	"gorm.io/gorm"
@@ -33,10 +33,36 @@ type source struct {
 // p99 was 3.7 s. With two turns per core it is 0.77 s. One per core gave
 // 0.54–0.70 s, but 20% fewer visits with a photo per second from 32
 // clients, where two per core keep within 10% of no bound: attaching is
-// mostly waiting on the database and the store. A photo waits here with
-// its checked bytes already received (held in memory, at most smallPhoto,
-// or spooled), so a phone on a slow link never holds a turn.
-var photoTurns = make(chan struct{}, 2*max(1, runtime.GOMAXPROCS(0)))
+// mostly waiting on the database and the store. So photo work takes two
+// turns per core when no sync push is in flight, and one per core
+// (busyTurns) while one is (priority.Busy): pushes get the cores first,
+// and photos alone keep their rate. A photo waits here with its checked
+// bytes already received (held in memory, at most smallPhoto, or
+// spooled), so a phone on a slow link never holds a turn.
+var (
+	photoTurns = make(chan struct{}, 2*priority.Cores)
+	busyTurns  = make(chan struct{}, priority.Cores)
+)
+
+// takeTurn waits for a photo turn, and while a sync push is in flight for
+// a busy turn too; it returns the function that gives them back.
+func takeTurn(ctx context.Context) (func(), error) {
+	select {
+	case photoTurns <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if !priority.Busy() {
+		return func() { <-photoTurns }, nil
+	}
+	select {
+	case busyTurns <- struct{}{}:
+		return func() { <-busyTurns; <-photoTurns }, nil
+	case <-ctx.Done():
+		<-photoTurns
+		return nil, ctx.Err()
+	}
+}
 
 // attach puts the checked bytes of src at their content key and writes
 // the photo record, in one transaction that holds the owner's row and the
@@ -44,18 +70,17 @@ var photoTurns = make(chan struct{}, 2*max(1, runtime.GOMAXPROCS(0)))
 // for it, so the record never points at bytes that are gone. A temporary
 // object src names is removed whatever happens.
 func (s *Service) attach(ctx context.Context, p *models.Principal, f Form, ins *Inspection, src source, requestID string) (*models.Photo, bool, error) {
-	select {
-	case photoTurns <- struct{}{}:
-		defer func() { <-photoTurns }()
-	case <-ctx.Done():
+	done, err := takeTurn(ctx)
+	if err != nil {
 		if src.key != "" {
 			s.discard(context.WithoutCancel(ctx), src.key)
 		}
-		return nil, false, ctx.Err()
+		return nil, false, err
 	}
+	defer done()
 	var out *models.Photo
 	var created bool
-	err := s.db.PhotoTx(ctx, func(tx *gorm.DB) error {
+	err = s.db.PhotoTx(ctx, func(tx *gorm.DB) error {
 		out, created = nil, false
 		owner, err := loadOwner(tx, p, f, true)
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 	"image/jpeg"
 	"io"
 	"os"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rwcarlsen/goexif/exif"
 	"github.com/tepai/tepai/internal/jpegscale"
+	"github.com/tepai/tepai/internal/priority"
 	"github.com/tepai/tepai/models"
 	"github.com/tepai/tepai/storage"
 )
@@ -41,7 +41,7 @@ var errUndecodable = errors.New("photo cannot be decoded")
 // decoded at a reduced DCT scale needs a few megabytes at most, whatever
 // its size); photos decoded in full take fullDecodes in turn. Each job
 // takes a photo turn (photoTurns), as an upload's attachment does.
-func thumbWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
+func thumbWorkers() int { return priority.Cores }
 
 // fullDecodes lets one photo at a time be decoded at full size (PNG,
 // WebP, CMYK JPEG: up to MaxPixels, a few hundred megabytes), so that the
@@ -92,13 +92,13 @@ func (s *Service) thumbnailWorker(ctx context.Context, worker string) {
 // reports whether there was one. A job that fails for a passing reason
 // (the store is down) is tried again later.
 func (s *Service) ThumbnailOnce(ctx context.Context, worker string) (bool, error) {
-	// A thumbnail takes a photo turn: photos wait for it, pushes do not.
-	select {
-	case photoTurns <- struct{}{}:
-		defer func() { <-photoTurns }()
-	case <-ctx.Done():
-		return false, ctx.Err()
+	// A thumbnail takes a photo turn (takeTurn): photos wait for it, and
+	// it gives way to pushes as they do.
+	done, err := takeTurn(ctx)
+	if err != nil {
+		return false, err
 	}
+	defer done()
 	job, err := s.db.ClaimPhotoJob(ctx, worker, thumbLease, thumbAttempts)
 	if err != nil || job == nil {
 		return false, err

@@ -8,11 +8,22 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
+
+// GOMAXPROCS, when set, is the operator's: tepai serve leaves it.
+func TestSchedulerProcs(t *testing.T) {
+	if got := schedulerProcs("3"); got != 0 {
+		t.Errorf("with GOMAXPROCS=3: %d, want 0 (leave it)", got)
+	}
+	if got, want := schedulerProcs(""), 2*runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("with GOMAXPROCS unset: %d, want %d", got, want)
+	}
+}
 
 // TestServeBinary builds tepai, starts "tepai serve" with no configuration
 // but a free port (and a debug listener) in an empty folder, and stops it
@@ -40,6 +51,7 @@ func TestServeBinary(t *testing.T) {
 	go readLogLines(stdout, lines)
 
 	addr, debugAddr := "", ""
+	var procs float64
 	for addr == "" || debugAddr == "" {
 		select {
 		case l, ok := <-lines:
@@ -52,12 +64,18 @@ func TestServeBinary(t *testing.T) {
 			switch l["msg"] {
 			case "tepai listening":
 				addr, _ = l["addr"].(string)
+				procs, _ = l["gomaxprocs"].(float64)
 			case "debug listening":
 				debugAddr, _ = l["addr"].(string)
 			}
 		case <-time.After(60 * time.Second):
 			t.Fatal("tepai serve did not start listening within 60 s")
 		}
+	}
+	// With GOMAXPROCS unset, a P per core for requests and one per core
+	// for password checks.
+	if os.Getenv("GOMAXPROCS") == "" && int(procs) != 2*runtime.GOMAXPROCS(0) {
+		t.Errorf("tepai serve runs with GOMAXPROCS %v, want %d on %d cores", procs, 2*runtime.GOMAXPROCS(0), runtime.GOMAXPROCS(0))
 	}
 	for _, name := range []string{"tepai.db", "jwt.secret"} {
 		if _, err := os.Stat(filepath.Join(dir, "data", name)); err != nil {
