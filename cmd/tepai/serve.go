@@ -68,9 +68,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 // push is a dozen such wake-ups. With a P to spare the kernel shares the
 // cores among the checks, the requests and the database, and a woken
 // request runs within the kernel's wake-up latency. At a herd start (200
-// phones signing in within 10 s, scripts/bench) push p99 went from
-// 1.1–3.4 s to 0.4 s; the sign-ins, which then share the cores, took
-// longer (see README).
+// phones signing in within 10 s, scripts/bench, two cores) push p99 went
+// from 1.1–4.8 s to 0.49–0.64 s; the sign-ins, which then share the
+// cores, took longer: 5.1–5.7 s at the median against 2.5–4.7 s.
 func schedulerProcs(env string) int {
 	if env != "" {
 		return 0
