@@ -79,16 +79,17 @@ func (t *Tokens) Parse(token string) (*Claims, error) {
 }
 
 // passwordWork bounds the bcrypt hashes and checks that run at once to
-// the cores Go runs on. Each takes tens of milliseconds of CPU with no
-// pause, and Go's scheduler shares the CPU evenly among runnable
+// the cores (priority.Cores). Each takes tens of milliseconds of CPU with
+// no pause, and Go's scheduler shares the CPU evenly among runnable
 // goroutines: when 200 phones signed in at once, a few dozen checks in
 // the run queues left every request that waits on the database (a push's
 // dozen round trips) behind all of them at each wake-up. A 200-phone
 // start with a 10 s ramp spent half the server's CPU of its first 40 s in
-// bcrypt, and its pushes' p99 was 5.7 s in the first 10 s. Bounded, a
-// woken request waits for one time slice at most, and sign-ins are
-// served in turn, at the same rate. (Half the cores left sign-ins at half
-// the rate: 17 s median at the same start, against 1.5 s.)
+// bcrypt, and its pushes' p99 was 5.7 s in the first 10 s. Bounded, and
+// with a processor for requests beside each check (tepai serve's
+// GOMAXPROCS), a woken request does not wait for a check, and sign-ins
+// are served in turn. (Half the cores left sign-ins at half the rate: 17
+// s median at the same start, against 1.5 s.)
 var passwordWork = make(chan struct{}, PasswordSlots)
 
 // PasswordSlots is how many password checks run at once: one per core.
