@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"fmt"
-	"mime/multipart"
 	"os"
 	"strconv"
 	"strings"
@@ -47,22 +46,13 @@ func BenchmarkServerVisitPhotoCPU(b *testing.B) {
 	}
 	defer db.Close()
 	send := func() {
-		start := time.Now().Add(-2 * time.Hour).Truncate(time.Second)
-		v := loadgen.Visit{ID: uuid.NewString(), VillageCode: probeVillage, StartedAt: start, EndedAt: start.Add(time.Hour),
-			Lat: 29.2, Lng: 118.3, AccuracyM: 10, Category: "栽培技术", Crops: []string{"茶叶"}, FarmersServed: 3}
+		v := probeVisit()
 		if a := callJSON(b, "POST", srv.URL+"/api/v1/visits", p.token, v); a.Status != 201 {
 			b.Fatalf("POST /visits: %d %s", a.Status, a.Body)
 		}
 		id := uuid.NewString()
-		var form bytes.Buffer
-		w := multipart.NewWriter(&form)
-		for _, kv := range [][2]string{{"id", id}, {"owner_type", "visit"}, {"owner_id", v.ID}} {
-			_ = w.WriteField(kv[0], kv[1])
-		}
-		fw, _ := w.CreateFormFile("file", id+".jpg")
-		_, _ = fw.Write(pool.Photo(id, start.Add(30*time.Minute), 29.2, 118.3))
-		_ = w.Close()
-		if a := call(b, "POST", srv.URL+"/api/v1/photos", p.token, w.FormDataContentType(), form.Bytes()); a.Status != 201 {
+		contentType, form := photoForm(id, v.ID, pool.Photo(id, v.StartedAt.Add(30*time.Minute), 29.2, 118.3))
+		if a := call(b, "POST", srv.URL+"/api/v1/photos", p.token, contentType, form); a.Status != 201 {
 			b.Fatalf("POST /photos: %d %s", a.Status, a.Body)
 		}
 	}

@@ -111,9 +111,7 @@ func newProbe(t testing.TB, url string) *probe {
 // result status and the visit's id.
 func (p *probe) push() (int, string, string) {
 	p.t.Helper()
-	start := time.Now().Add(-2 * time.Hour).Truncate(time.Second)
-	v := loadgen.Visit{ID: uuid.NewString(), VillageCode: probeVillage, StartedAt: start, EndedAt: start.Add(time.Hour),
-		Lat: 29.2, Lng: 118.3, AccuracyM: 10, Category: "栽培技术", Crops: []string{"茶叶"}, FarmersServed: 3}
+	v := probeVisit()
 	a := callJSON(p.t, "POST", p.url+"/api/v1/sync/push", p.token, map[string]any{"device_id": "probe",
 		"changes": []loadgen.Change{{Type: "visit", Op: "upsert", Record: v}}})
 	var out struct {
@@ -136,13 +134,27 @@ func (p *probe) photo() answer {
 		p.t.Fatal(err)
 	}
 	id := uuid.NewString()
+	contentType, body := photoForm(id, p.visit, pool.Photo(id, time.Now().Add(-time.Hour), 29.2, 118.3))
+	return call(p.t, "POST", p.url+"/api/v1/photos", p.token, contentType, body)
+}
+
+// probeVisit is a new visit of the probe's village, two hours ago.
+func probeVisit() loadgen.Visit {
+	start := time.Now().Add(-2 * time.Hour).Truncate(time.Second)
+	return loadgen.Visit{ID: uuid.NewString(), VillageCode: probeVillage, StartedAt: start, EndedAt: start.Add(time.Hour),
+		Lat: 29.2, Lng: 118.3, AccuracyM: 10, Category: "栽培技术", Crops: []string{"茶叶"}, FarmersServed: 3}
+}
+
+// photoForm is the multipart body of POST /photos for the JPEG jpg under
+// id, of the visit visitID, and its content type.
+func photoForm(id, visitID string, jpg []byte) (contentType string, body []byte) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	for k, v := range map[string]string{"id": id, "owner_type": "visit", "owner_id": p.visit} {
-		_ = w.WriteField(k, v)
+	for _, kv := range [][2]string{{"id", id}, {"owner_type", "visit"}, {"owner_id", visitID}} {
+		_ = w.WriteField(kv[0], kv[1])
 	}
 	fw, _ := w.CreateFormFile("file", id+".jpg")
-	_, _ = fw.Write(pool.Photo(id, time.Now().Add(-time.Hour), 29.2, 118.3))
+	_, _ = fw.Write(jpg)
 	_ = w.Close()
-	return call(p.t, "POST", p.url+"/api/v1/photos", p.token, w.FormDataContentType(), buf.Bytes())
+	return w.FormDataContentType(), buf.Bytes()
 }
