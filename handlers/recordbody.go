@@ -8,6 +8,7 @@ import (
 	"errors"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tepai/tepai/apierr"
 	"github.com/tepai/tepai/models"
@@ -68,15 +69,17 @@ func bodyNotObject() *apierr.Error {
 // naming the field (every such field), for validation to report with the
 // rest.
 func decodeRecord(sp *spec, body []byte, dto recordDTO) (apierr.Fields, *apierr.Error) {
+	// A body that decodes onto dto and starts with "{" is a JSON object:
+	// the common case takes one decoding, and the rest are examined.
+	if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] == '{' && json.Unmarshal(body, dto) == nil {
+		return nil, nil
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
 		if se := syntaxError(body); se != nil {
 			return nil, se
 		}
 		return nil, bodyNotObject()
-	}
-	if err := json.Unmarshal(body, dto); err == nil {
-		return nil, nil
 	}
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
@@ -132,28 +135,39 @@ func canonical(dto recordDTO) string {
 	if err != nil {
 		return ""
 	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if dec.Decode(&m) != nil {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
 		return ""
 	}
 	for k, v := range m {
-		switch x := v.(type) {
-		case nil:
+		switch {
+		case string(v) == "null" || string(v) == `""` || string(v) == "[]":
 			delete(m, k)
-		case string:
-			if x == "" {
-				delete(m, k)
-			}
-		case []any:
-			if len(x) == 0 {
-				delete(m, k)
-			}
+		case v[0] == '{' || v[0] == '[' || bytes.IndexByte(v, '\\') >= 0 || !utf8.Valid(v):
+			// Objects within are written with their keys sorted, and
+			// strings as json.Marshal writes them (a field the DTO keeps
+			// as raw JSON keeps the escapes the client sent).
+			m[k] = sortedKeys(v)
 		}
 	}
 	out, _ := json.Marshal(m)
 	return string(out)
+}
+
+// sortedKeys writes the JSON value v with the keys of every object in it
+// sorted, numbers as they are written.
+func sortedKeys(v json.RawMessage) json.RawMessage {
+	var x any
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	if dec.Decode(&x) != nil {
+		return v
+	}
+	out, err := json.Marshal(x)
+	if err != nil {
+		return v
+	}
+	return out
 }
 
 // createHash is the hash of a canonical create body of type typ.

@@ -95,10 +95,10 @@ func decodePush(c echo.Context) (*pushEnvelope, *time.Time, error) {
 		return nil, nil, err
 	}
 	var env pushEnvelope
-	if se := syntaxError(body); se != nil {
-		return nil, nil, se
-	}
 	if err := json.Unmarshal(body, &env); err != nil || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		if se := syntaxError(body); se != nil {
+			return nil, nil, se
+		}
 		return nil, nil, apierr.BadRequest("同步数据格式错误", "malformed push: expected {device_id, device_time?, changes: [...]}")
 	}
 	if err := checkEnvelope(&env); err != nil {
