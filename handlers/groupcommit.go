@@ -19,7 +19,7 @@ import (
 // before.
 //
 // Measured (BenchmarkRecordCPU, BenchmarkWriteConcurrency): one POST
-// costs 14 statements and a commit (TestPostOfAVisitStatements), a
+// costs 13 statements and a commit (TestPostOfAVisitStatements), a
 // record of a 50-record push a fiftieth of that; under concurrency the
 // transactions were what queued writers (on the change log's head row
 // between its raise and the commit, and on the CPU the statements take),

@@ -44,11 +44,20 @@ type DB struct {
 	// txRetrying).
 	tail     chan struct{}
 	tailOnce sync.Once
+	// principals keeps the callers of requests (see principals.go).
+	principals principalCache
 }
 
 // TxRetries counts the transactions and statements run again after the
 // engine gave up on them (see Retryable).
 func (db *DB) TxRetries() int64 { return db.retries.Load() }
+
+// newDB wraps an open connection.
+func newDB(gdb *gorm.DB, dialect, engine string) *DB {
+	db := &DB{DB: gdb, Dialect: dialect, Engine: engine}
+	db.watchPrincipalTables()
+	return db
+}
 
 // Open connects to MySQL when mysqlDSN is set, else to the SQLite database
 // in dataDir (created when missing).
@@ -100,7 +109,7 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 		sqlDB.SetMaxOpenConns(50)
 		sqlDB.SetMaxIdleConns(25)
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
-		return &DB{DB: gdb, Dialect: "mysql", Engine: engine}, nil
+		return newDB(gdb, "mysql", engine), nil
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
@@ -127,7 +136,7 @@ func Open(mysqlDSN, dataDir string) (*DB, error) {
 	}
 	// SQLite has one writer; a small pool avoids lock storms.
 	sqlDB.SetMaxOpenConns(4)
-	return &DB{DB: gdb, Dialect: "sqlite", Engine: "sqlite"}, nil
+	return newDB(gdb, "sqlite", "sqlite"), nil
 }
 
 // openMySQL connects with READ COMMITTED isolation: the statistics
@@ -232,6 +241,12 @@ func (db *DB) txRetrying(ctx context.Context, fn func(tx *gorm.DB) error, retry 
 		defer func() {
 			if held {
 				db.releaseTail()
+			}
+		}()
+		defer func() {
+			// Committed or not, principals read meanwhile may be stale.
+			if log.principals {
+				db.principals.forget()
 			}
 		}()
 		return db.WithContext(pctx).Transaction(func(tx *gorm.DB) error {

@@ -45,7 +45,12 @@ import (
 // its changes, and keeps the head locked from then until it ends.
 
 // pendingLog collects a transaction's change-log rows until its commit.
-type pendingLog struct{ rows []ChangeRow }
+type pendingLog struct {
+	rows []ChangeRow
+	// principals is set when the transaction wrote a table principals
+	// are read from (see principals.go).
+	principals bool
+}
 
 type pendingLogKey struct{}
 

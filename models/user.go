@@ -52,15 +52,21 @@ type Principal struct {
 
 // LoadPrincipal loads the active user of a live session, with its
 // commissioner id; a revoked or expired session or an inactive user is
-// gorm.ErrRecordNotFound.
+// gorm.ErrRecordNotFound. What it loaded is kept for the session's next
+// requests (see principals.go).
 func (db *DB) LoadPrincipal(ctx context.Context, userID, sessionID string) (*Principal, error) {
+	cached, gen := db.cachedPrincipalOf(userID, sessionID)
+	if cached != nil {
+		return cached, nil
+	}
 	var row struct {
 		ID, Name, Role, RegionCode       string
 		CommissionerID, CommissionerHome *string
 		MustChangePassword               bool
+		ExpiresAt                        time.Time
 	}
 	err := db.WithContext(ctx).Table("users u").
-		Select("u.id, u.name, u.role, u.region_code, u.must_change_password, c.id AS commissioner_id, c.region_code AS commissioner_home").
+		Select("u.id, u.name, u.role, u.region_code, u.must_change_password, c.id AS commissioner_id, c.region_code AS commissioner_home, s.expires_at").
 		Joins("JOIN sessions s ON s.user_id = u.id AND s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ?", sessionID, Now()).
 		Joins("LEFT JOIN commissioners c ON c.user_id = u.id AND c.deleted_at IS NULL").
 		Where("u.id = ? AND u.active = ?", userID, true).
@@ -76,6 +82,7 @@ func (db *DB) LoadPrincipal(ctx context.Context, userID, sessionID string) (*Pri
 			p.CommissionerHome, p.HomeKnown = *row.CommissionerHome, true
 		}
 	}
+	db.principals.put(principalKey{userID, sessionID}, *p, gen, time.Now(), row.ExpiresAt)
 	return p, nil
 }
 
