@@ -117,14 +117,18 @@ func (db *DB) watchPrincipalTables() {
 }
 
 // writesPrincipals reports whether the statement writes a table a
-// principal is read from: by its table, or for SQL written out (Exec) by
-// any statement other than a SELECT that names one (as the schema does,
-// in lower case; stat_commissioners is another table).
+// principal is read from: a statement of gorm's model API by its table,
+// SQL written out (Exec, which names no table) when it is not a SELECT
+// and names one (as the schema does, in lower case; stat_commissioners is
+// another table).
 func writesPrincipals(st *gorm.Statement) bool {
-	for _, t := range principalTables {
-		if st.Table == t || strings.HasPrefix(st.Table, t+" ") {
-			return true
+	if st.Table != "" {
+		for _, t := range principalTables {
+			if st.Table == t || strings.HasPrefix(st.Table, t+" ") {
+				return true
+			}
 		}
+		return false
 	}
 	sql := strings.TrimLeft(st.SQL.String(), " \t\r\n(")
 	if len(sql) < 6 || strings.EqualFold(sql[:6], "SELECT") {
