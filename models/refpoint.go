@@ -137,11 +137,19 @@ type point struct {
 
 // assignedOnVisitDay holds for a visit v whose commissioner was assigned to
 // its village, directly or through a live team, on the visit's date.
-const assignedOnVisitDay = `EXISTS (SELECT 1 FROM assignments a WHERE a.village_code = v.village_code
+//
+// It is a scalar subquery, not EXISTS, on purpose: MariaDB turns a
+// correlated EXISTS into a semi-join, whose plan reads every visit of the
+// village into a temporary table and sorts it before the LIMIT applies
+// (3,000 rows read for a village with 3,000 visits, on every write of a
+// visit there). A scalar subquery stays a per-row check, so the scan runs
+// backwards on idx_visits_village and stops at the medianWindow-th visit
+// that counts (200 rows read for the same village).
+const assignedOnVisitDay = `(SELECT 1 FROM assignments a WHERE a.village_code = v.village_code
  AND a.deleted_at IS NULL AND a.start_date <= v.visit_date AND (a.end_date = '' OR a.end_date >= v.visit_date)
  AND (a.commissioner_id = v.commissioner_id OR (a.team_id <> '' AND a.team_id IN (
   SELECT tm.team_id FROM team_members tm JOIN teams t ON t.id = tm.team_id AND t.deleted_at IS NULL
-  WHERE tm.commissioner_id = v.commissioner_id))))`
+  WHERE tm.commissioner_id = v.commissioner_id))) LIMIT 1) IS NOT NULL`
 
 // refRow is a bureau's point of a village (Bureau 1) or the point of one
 // of its visits (0).
@@ -155,9 +163,14 @@ type refRow struct {
 // refRows loads the bureau's points of codes and, for each village
 // without one, the points of its latest located visits by assigned
 // commissioners (at most medianWindow per village): one statement, a
-// UNION ALL of one index range scan per village (skipped when the bureau
-// set the village's point: its condition on reference_points names no
-// column of the visit, and is read once) and the bureau's points.
+// UNION ALL of one index range scan per village and the bureau's points.
+// A village's scan is skipped when the bureau set its point, and when no
+// live assignment names it: those conditions name no column of the visit,
+// so each is read once. Without the second, a village no one is assigned
+// to would have every located visit it ever had read, each with its
+// assignment check, on every write of a visit there, since none of them
+// counts and the LIMIT is never reached. (A village whose visits are
+// mostly by commissioners not assigned to it still reads past those.)
 func refRows(tx *gorm.DB, codes, exclude []string) ([]refRow, error) {
 	parts := make([]string, 0, len(codes)+1)
 	var args []any
@@ -165,6 +178,7 @@ func refRows(tx *gorm.DB, codes, exclude []string) ([]refRow, error) {
 		q := tx.Table("visits v").Select("v.village_code, v.commissioner_id, v.lat, v.lng, 0 AS bureau").
 			Where("v.village_code = ? AND v.lat IS NOT NULL AND v.lng IS NOT NULL AND v.deleted_at IS NULL", code).
 			Where("NOT EXISTS (SELECT 1 FROM reference_points rp WHERE rp.code = ?)", code).
+			Where("EXISTS (SELECT 1 FROM assignments a0 WHERE a0.village_code = ? AND a0.deleted_at IS NULL)", code).
 			Where(assignedOnVisitDay)
 		if len(exclude) > 0 {
 			q = q.Where("v.id NOT IN ?", exclude)
