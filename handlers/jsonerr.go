@@ -15,10 +15,9 @@ import (
 // naming where it goes wrong (byte, line and column, counted from 1) and
 // what was found there, or nil when the body is well-formed.
 func syntaxError(body []byte) *apierr.Error {
-	if json.Valid(body) {
-		return nil
-	}
-	var v any
+	// Unmarshal checks the whole body's syntax before it decodes anything,
+	// and a RawMessage decodes no values.
+	var v json.RawMessage
 	err := json.Unmarshal(body, &v)
 	var se *json.SyntaxError
 	if !errors.As(err, &se) {

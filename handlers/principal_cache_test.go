@@ -50,6 +50,14 @@ func TestPrincipalKeptUntilWritten(t *testing.T) {
 		if !loadsPrincipal(env.Statements(func() { env.Do(http.MethodGet, "/api/v1/me", other.Token, nil) })) {
 			t.Error("another user's request was answered with a kept caller")
 		}
+		// A new login of another user leaves this one's kept.
+		login := env.Do(http.MethodPost, "/api/v1/auth/login", "", map[string]any{"phone": other.User.Phone, "password": other.Password})
+		if login.Status != http.StatusOK {
+			t.Fatalf("login: %d %s", login.Status, login.Body)
+		}
+		if stmts := env.Statements(func() { name(http.StatusOK) }); loadsPrincipal(stmts) {
+			t.Errorf("another user's login made this one's caller be read again:\n%s", strings.Join(stmts, "\n"))
+		}
 		db := env.DB()
 		ctx := context.Background()
 		// Through gorm's model API.

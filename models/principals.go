@@ -97,11 +97,6 @@ func (db *DB) watchPrincipalTables() {
 		if tx.Error != nil || tx.Statement == nil || !writesPrincipals(tx.Statement) {
 			return
 		}
-		if tx.Statement.Table == "sessions" && tx.Statement.SQL.Len() > 6 && strings.EqualFold(tx.Statement.SQL.String()[:6], "INSERT") {
-			// A new login makes no kept principal stale: it is not one
-			// of theirs.
-			return
-		}
 		db.principals.forget()
 		if ctx := tx.Statement.Context; ctx != nil {
 			if p, ok := ctx.Value(pendingLogKey{}).(*pendingLog); ok {
@@ -109,8 +104,15 @@ func (db *DB) watchPrincipalTables() {
 			}
 		}
 	}
+	created := func(tx *gorm.DB) {
+		// A new session (a login) makes no kept principal stale: it is
+		// not one of theirs.
+		if tx.Statement == nil || tx.Statement.Table != "sessions" {
+			after(tx)
+		}
+	}
 	cb := db.Callback()
-	_ = cb.Create().After("gorm:create").Register("tepai:principals", after)
+	_ = cb.Create().After("gorm:create").Register("tepai:principals", created)
 	_ = cb.Update().After("gorm:update").Register("tepai:principals", after)
 	_ = cb.Delete().After("gorm:delete").Register("tepai:principals", after)
 	_ = cb.Raw().After("gorm:raw").Register("tepai:principals", after)

@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -106,7 +105,7 @@ func handlerReads(t *testing.T, tx *gorm.DB, backend string) int64 {
 		var name string
 		var n int64
 		if err := rows.Scan(&name, &n); err != nil {
-			t.Fatal(fmt.Errorf("scan %s: %w", name, err))
+			t.Fatalf("scan %s: %v", name, err)
 		}
 		sum += n
 	}
