@@ -19,11 +19,13 @@ import (
 // kind (models.ReadCache); each change is checked and decided on its own
 // exactly as the record endpoints do, its create or update queued rather
 // than written; then the queued writes go to the database in one
-// transaction: one multi-row INSERT per type, the updates, one INSERT of
-// audit entries and one of change-log rows. If that transaction fails (a
-// concurrent write of the same record, say), it is rolled back whole and
-// the changes that wanted to write are applied again one by one, each in
-// its own transaction, so that one change never fails another.
+// transaction, which the writes of other requests in flight at once may
+// share (groupcommit.go): one multi-row INSERT per type, the updates, one
+// INSERT of audit entries and one of change-log rows. If that transaction
+// fails (a concurrent write of the same record, say), it is rolled back
+// whole and the changes that wanted to write are applied again one by
+// one, each in its own transaction, so that one change never fails
+// another.
 
 // pushItem is one well-formed change of a push, ready for Apply.
 type pushItem struct {
@@ -60,10 +62,9 @@ func (b *writeBatch) add(w pendingWrite) {
 	b.writes = append(b.writes, w)
 }
 
-// flagVisits sets the server's evidence flags on the visits among recs
-// about to be written: far_from_village from the GPS check, and
-// device_clock_skew for a push from a wrong clock. Other flags are kept.
-func flagVisits(tx *gorm.DB, c call, recs []models.Record) error {
+// flagVisits sets far_from_village, from the GPS check, on the visits
+// among recs about to be written. Other flags are kept.
+func flagVisits(tx *gorm.DB, recs []models.Record) error {
 	var visits []*models.Visit
 	for _, m := range recs {
 		if v, ok := m.(*models.Visit); ok && v != nil {
@@ -73,15 +74,17 @@ func flagVisits(tx *gorm.DB, c call, recs []models.Record) error {
 	if len(visits) == 0 {
 		return nil
 	}
-	if err := models.FlagFarVisits(tx, visits); err != nil {
-		return err
-	}
-	if c.skewed {
-		for _, v := range visits {
+	return models.FlagFarVisits(tx, visits)
+}
+
+// flagSkewed sets device_clock_skew on the visits among writes, those of
+// a push from a wrong clock.
+func flagSkewed(writes []pendingWrite) {
+	for _, w := range writes {
+		if v, ok := w.after.(*models.Visit); ok && v != nil {
 			v.Flags = models.SetFlag(v.Flags, models.FlagDeviceClockSkew, true)
 		}
 	}
-	return nil
 }
 
 // refreshPhotoFlags recomputes, after a write of a visit that changed its
@@ -148,54 +151,6 @@ func (r *Records) applySegment(ctx context.Context, c call, items []pushItem, ou
 		}
 	}
 	return nil
-}
-
-// flush writes the pending writes of a segment in one transaction, and
-// the push's receipt with the first segment that writes.
-func (r *Records) flush(ctx context.Context, c call, writes []pendingWrite) error {
-	withReceipt := c.receipt != nil && c.receipt.ID == 0
-	return r.db.Tx(ctx, func(tx *gorm.DB) error {
-		afters := make([]models.Record, len(writes))
-		for i, w := range writes {
-			afters[i] = w.after
-		}
-		if err := flagVisits(tx, c, afters); err != nil {
-			return err
-		}
-		if err := lockParents(tx, writes); err != nil {
-			return err
-		}
-		if err := insertCreates(tx, writes); err != nil {
-			return err
-		}
-		changes := make([]models.Change, 0, len(writes))
-		for _, w := range writes {
-			if w.action != models.ActionCreate {
-				if err := w.op(tx); err != nil {
-					return err
-				}
-			}
-			ch, err := r.changeOf(ctx, tx, c, w.sp, w.action, w.before, w.after)
-			if err != nil {
-				return err
-			}
-			changes = append(changes, ch)
-		}
-		for _, w := range writes {
-			if err := refreshPhotoFlags(tx, w.before, w.after); err != nil {
-				return err
-			}
-		}
-		if withReceipt {
-			c.receipt.ID = 0 // an attempt rolled back may have set it
-			if err := tx.Create(c.receipt).Error; err != nil {
-				return err
-			}
-		}
-		// Last: the statistics upserts lock rows that every push of the
-		// county's day shares, held until the commit that follows.
-		return models.RecordChanges(tx, changes)
-	})
 }
 
 // insertCreates inserts the new records with one multi-row INSERT per type.
