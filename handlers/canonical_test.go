@@ -138,3 +138,18 @@ func FuzzCanonical(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCanonicalVisit is the canonical text of a visit as the phone
+// app sends it, which every create of a record computes for its hash.
+func BenchmarkCanonicalVisit(b *testing.B) {
+	body := `{"id":"0b7e4a3c-1f0e-4c1a-9d1e-6a9f1e2b3c4d","village_code":"330824115200","started_at":"2026-05-01T08:00:00+08:00",` +
+		`"ended_at":"2026-05-01T09:30:00+08:00","lat":29.13,"lng":118.41,"accuracy_m":12.5,"category":"病虫害防治","crops":["茶叶"],` +
+		`"problem":"茶小绿叶蝉","advice":"黄板诱杀","farmers_served":6,"leaflets":20,"technologies":["绿色防控"],"varieties":["龙井43"]}`
+	dto := &visitDTO{}
+	if err := json.Unmarshal([]byte(body), dto); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		canonical(dto)
+	}
+}

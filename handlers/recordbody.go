@@ -129,7 +129,9 @@ func loadDTO(dto recordDTO, m models.Record) error {
 
 // canonical returns the DTO as JSON with sorted keys and without null,
 // empty-string or empty-array values, so that equal content gives equal
-// text however the client spelled it.
+// text however the client spelled it. The text is json.Marshal's of the
+// fields as a map (TestCanonicalKeepsStoredHashes), written here from the
+// sorted fields: the values are json.Marshal's already.
 func canonical(dto recordDTO) string {
 	b, err := json.Marshal(dto)
 	if err != nil {
@@ -139,19 +141,44 @@ func canonical(dto recordDTO) string {
 	if json.Unmarshal(b, &m) != nil {
 		return ""
 	}
+	keys := make([]string, 0, len(m))
 	for k, v := range m {
 		switch {
 		case string(v) == "null" || string(v) == `""` || string(v) == "[]":
-			delete(m, k)
-		case v[0] == '{' || v[0] == '[' || bytes.IndexByte(v, '\\') >= 0 || !utf8.Valid(v):
+			continue
+		case v[0] == '{' || v[0] == '[' && bytes.IndexByte(v, '{') >= 0 || bytes.IndexByte(v, '\\') >= 0 || !utf8.Valid(v):
 			// Objects within are written with their keys sorted, and
 			// strings as json.Marshal writes them (a field the DTO keeps
-			// as raw JSON keeps the escapes the client sent).
+			// as raw JSON keeps the escapes the client sent). An array of
+			// no object and no escape is as json.Marshal writes it.
 			m[k] = sortedKeys(v)
 		}
+		keys = append(keys, k)
 	}
-	out, _ := json.Marshal(m)
-	return string(out)
+	sort.Strings(keys)
+	out := make([]byte, 0, len(b))
+	out = append(out, '{')
+	for i, k := range keys {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(appendKey(out, k), ':')
+		out = append(out, m[k]...)
+	}
+	return string(append(out, '}'))
+}
+
+// appendKey appends the JSON string of a field name k: quoted as it is
+// when it is plain (letters, digits, '_'), as every field's is, else as
+// json.Marshal writes it.
+func appendKey(out []byte, k string) []byte {
+	for _, c := range []byte(k) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			q, _ := json.Marshal(k)
+			return append(out, q...)
+		}
+	}
+	return append(append(append(out, '"'), k...), '"')
 }
 
 // sortedKeys writes the JSON value v with the keys of every object in it
