@@ -195,8 +195,9 @@ func (r *Records) runGroup(jobs []*groupJob) {
 	}
 	// The shared transaction outlives no request of its own: it runs to
 	// its end even when the request leading it is cancelled, as the others
-	// wait for it.
-	ctx := context.WithoutCancel(jobs[0].ctx)
+	// wait for it; and it reads through no request's cache (a push's
+	// records loaded up front), each job's own being its alone.
+	ctx := models.WithReadCache(context.WithoutCancel(jobs[0].ctx), nil)
 	err := r.db.Tx(ctx, func(tx *gorm.DB) error { return r.writeJobs(tx, jobs) })
 	if err != nil {
 		for _, j := range jobs {
