@@ -37,11 +37,23 @@ const (
 // is a data race. The upload's WriteChunk runs on the request's goroutine
 // after the body is set, and arms the release under mu, so every request
 // to let go happens after the body was set.
+//
+// A request waiting for a lock tries again as soon as a request of this
+// process gives one up (freed), not only at its next poll: a PATCH waiting
+// for a phone's offset request to end takes the lock before that phone's
+// next offset request comes, rather than losing it to every one that lands
+// on its poll.
 type dbLocker struct {
 	db   *models.DB
 	host string
 	mu   sync.Mutex
 	held map[string]*holder // upload id → the local holder
+	// freed is closed, and replaced, when a lock of this process is given
+	// up.
+	freed chan struct{}
+	// poll is how often a waiting request tries again (a lock another
+	// replica holds frees no local waiter).
+	poll time.Duration
 }
 
 // holder is the request of this process that holds an upload's lock.
@@ -54,7 +66,7 @@ type holder struct {
 
 func newDBLocker(db *models.DB) *dbLocker {
 	host, _ := os.Hostname()
-	return &dbLocker{db: db, host: host, held: map[string]*holder{}}
+	return &dbLocker{db: db, host: host, held: map[string]*holder{}, freed: make(chan struct{}), poll: 50 * time.Millisecond}
 }
 
 // NewLock returns an unlocked lock on upload id.
@@ -76,6 +88,11 @@ func (k *dbLock) Lock(ctx context.Context, requestUnlock func()) error {
 	defer done()
 	k.token = k.l.host + "/" + uuid.NewString()
 	for {
+		// Taken before the try, so that a lock given up between the try
+		// and the wait wakes it.
+		k.l.mu.Lock()
+		freed := k.l.freed
+		k.l.mu.Unlock()
 		ok, err := k.l.db.TryLockUpload(ctx, k.id, k.token, uploadLease)
 		if err != nil {
 			return tusError(ctx, err)
@@ -91,7 +108,8 @@ func (k *dbLock) Lock(ctx context.Context, requestUnlock func()) error {
 			// Another request (or a crashed replica, until its lease
 			// runs out) holds the upload: the client should retry.
 			return tusError(ctx, apierr.Unavailable(handler.ErrLockTimeout))
-		case <-time.After(50 * time.Millisecond):
+		case <-freed:
+		case <-time.After(k.l.poll):
 		}
 	}
 }
@@ -129,7 +147,12 @@ func (k *dbLock) Unlock() error {
 	k.l.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return k.l.db.UnlockUpload(ctx, k.id, k.token)
+	err := k.l.db.UnlockUpload(ctx, k.id, k.token)
+	k.l.mu.Lock()
+	close(k.l.freed)
+	k.l.freed = make(chan struct{})
+	k.l.mu.Unlock()
+	return err
 }
 
 // arm lets the local holder of upload id be asked to let go; the holder's
