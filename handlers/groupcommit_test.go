@@ -66,14 +66,7 @@ func TestConcurrentCreatesAreEachWrittenOnce(t *testing.T) {
 		if n = count(t, env, "visits"); n != int64(distinct) {
 			t.Errorf("visits stored: %d, want %d", n, distinct)
 		}
-		q := func(sql string, args ...any) int64 {
-			t.Helper()
-			var v int64
-			if err := env.DB().Raw(sql, args...).Scan(&v).Error; err != nil {
-				t.Fatal(err)
-			}
-			return v
-		}
+		q := func(sql string, args ...any) int64 { t.Helper(); return scalar(t, env, sql, args...) }
 		if n = q("SELECT COUNT(*) FROM audit_entries WHERE record_type = 'visit' AND action = 'create'"); n != int64(distinct) {
 			t.Errorf("audit entries of visit creates: %d, want %d", n, distinct)
 		}
@@ -184,14 +177,7 @@ func TestConcurrentPushesAreEachWrittenOnce(t *testing.T) {
 		if fmt.Sprint(tally) != fmt.Sprint(want) {
 			t.Fatalf("results %v, want %v", tally, want)
 		}
-		q := func(sql string, args ...any) int64 {
-			t.Helper()
-			var v int64
-			if err := env.DB().Raw(sql, args...).Scan(&v).Error; err != nil {
-				t.Fatal(err)
-			}
-			return v
-		}
+		q := func(sql string, args ...any) int64 { t.Helper(); return scalar(t, env, sql, args...) }
 		// The 48, the twin kept and the visit posted first.
 		const stored = 50
 		if n := count(t, env, "visits"); n != stored {
@@ -235,4 +221,14 @@ func TestConcurrentPushesAreEachWrittenOnce(t *testing.T) {
 		t.Logf("pushes written with others: %d of %d", q(`SELECT COUNT(DISTINCT request_id) FROM audit_entries WHERE at IN
 			(SELECT at FROM audit_entries GROUP BY at HAVING COUNT(DISTINCT request_id) > 1)`), len(pushes)+1)
 	})
+}
+
+// scalar returns the one integer the query sql answers.
+func scalar(t *testing.T, env *testenv.Env, sql string, args ...any) int64 {
+	t.Helper()
+	var v int64
+	if err := env.DB().Raw(sql, args...).Scan(&v).Error; err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
