@@ -70,8 +70,8 @@ type groupJob struct {
 	c      call
 	writes []pendingWrite
 	single bool
-	// receipt is set while the job's transaction is to write the push's
-	// receipt (the push's first segment that writes).
+	// receipt is set when the job is the push's first segment that
+	// writes: its transaction writes the push's receipt.
 	receipt bool
 	// wake is closed when the job's transaction has ended, or when the job
 	// is to lead the next one (lead, with batch set).
@@ -99,9 +99,9 @@ func (r *Records) writeCreate(ctx context.Context, c call, w pendingWrite) error
 // the writes of other requests in flight; it returns once they are
 // committed.
 func (r *Records) flush(ctx context.Context, c call, writes []pendingWrite) error {
-	j := &groupJob{ctx: ctx, c: c, writes: writes}
+	j := &groupJob{ctx: ctx, c: c, writes: writes, receipt: c.receipt != nil && c.receipt.ID == 0}
 	if r.enqueue(j); j.alone {
-		return r.flushAlone(ctx, c, writes)
+		return r.writeTx(ctx, j)
 	}
 	return j.err
 }
@@ -186,12 +186,9 @@ func (r *Records) runGroup(jobs []*groupJob) {
 		if j.single {
 			j.err = r.writeAlone(j.ctx, j.c, j.writes[0])
 		} else {
-			j.err = r.flushAlone(j.ctx, j.c, j.writes)
+			j.err = r.writeTx(j.ctx, j)
 		}
 		return
-	}
-	for _, j := range jobs {
-		j.receipt = j.c.receipt != nil && j.c.receipt.ID == 0
 	}
 	// The shared transaction outlives no request of its own: it runs to
 	// its end even when the request leading it is cancelled, as the others
@@ -209,10 +206,8 @@ func (r *Records) runGroup(jobs []*groupJob) {
 	}
 }
 
-// flushAlone writes the pending writes of a push segment in a transaction
-// of its own, and the push's receipt with its first segment that writes.
-func (r *Records) flushAlone(ctx context.Context, c call, writes []pendingWrite) error {
-	j := &groupJob{ctx: ctx, c: c, writes: writes, receipt: c.receipt != nil && c.receipt.ID == 0}
+// writeTx writes the job j of a push segment in a transaction of its own.
+func (r *Records) writeTx(ctx context.Context, j *groupJob) error {
 	return r.db.Tx(ctx, func(tx *gorm.DB) error { return r.writeJobs(tx, []*groupJob{j}) })
 }
 
