@@ -153,18 +153,14 @@ func readLast(tx *gorm.DB, keys []lastKey, lock string) (map[lastKey]lastDays, e
 	for len(keys) > 0 {
 		part := keys[:min(len(keys), lastKeysPer)]
 		keys = keys[len(part):]
-		var b strings.Builder
 		args := make([]any, 0, 2*len(part))
-		for i, k := range part {
-			if i > 0 {
-				b.WriteString(" OR ")
-			}
-			b.WriteString("(region_code = ? AND commissioner_id = ?)")
+		for _, k := range part {
 			args = append(args, k.region, k.commissioner)
 		}
+		where := tuplesWhere(tx, []string{"region_code", "commissioner_id"}, len(part))
 		var rows []struct{ RegionCode, CommissionerID, LastVisit, LastTraining string }
 		if err := tx.Raw("SELECT region_code, commissioner_id, last_visit, last_training FROM "+lastTable+
-			" WHERE "+b.String()+lock, args...).Scan(&rows).Error; err != nil {
+			" WHERE "+where+lock, args...).Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("read %s: %w", lastTable, err)
 		}
 		for _, r := range rows {

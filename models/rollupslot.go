@@ -144,17 +144,43 @@ func visitDayDeltas(tx *gorm.DB, keys []actKey, act map[actKey]*counts) (map[day
 const visitDayKeysPer = 200
 
 // keysWhere is the condition naming keys exactly, with its arguments.
-func keysWhere(keys []actKey) (string, []any) {
-	var b strings.Builder
+func keysWhere(tx *gorm.DB, keys []actKey) (string, []any) {
 	args := make([]any, 0, 3*len(keys))
-	for i, k := range keys {
+	for _, k := range keys {
+		args = append(args, k.region, k.day, k.commissioner)
+	}
+	return tuplesWhere(tx, []string{"region_code", "day", "commissioner_id"}, len(keys)), args
+}
+
+// tuplesWhere is the condition that cols equal one of n tuples of
+// arguments, in order. On MySQL it is a row IN list, which MariaDB plans
+// as one range of points as an OR of conditions is, but reads in about
+// two thirds of the time (81 keys of stat_visit_days: 0.9 against 1.5 ms
+// a statement); SQLite has no IN list of row values.
+func tuplesWhere(tx *gorm.DB, cols []string, n int) string {
+	var b strings.Builder
+	if tx.Dialector.Name() == "mysql" {
+		b.WriteString("(" + strings.Join(cols, ", ") + ") IN (")
+		one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(one)
+		}
+		b.WriteString(")")
+		return b.String()
+	}
+	one := "(" + strings.Join(cols, " = ? AND ") + " = ?)"
+	b.WriteString("(")
+	for i := range n {
 		if i > 0 {
 			b.WriteString(" OR ")
 		}
-		b.WriteString("(region_code = ? AND day = ? AND commissioner_id = ?)")
-		args = append(args, k.region, k.day, k.commissioner)
+		b.WriteString(one)
 	}
-	return "(" + b.String() + ")", args
+	b.WriteString(")")
+	return b.String()
 }
 
 // chunks calls fn with keys split into parts of visitDayKeysPer.
@@ -174,7 +200,7 @@ func chunks(keys []actKey, fn func([]actKey) error) error {
 func readVisitDays(tx *gorm.DB, keys []actKey, lock string) (map[actKey]bool, error) {
 	out := map[actKey]bool{}
 	err := chunks(keys, func(part []actKey) error {
-		where, args := keysWhere(part)
+		where, args := keysWhere(tx, part)
 		var rows []struct{ RegionCode, Day, CommissionerID string }
 		err := tx.Raw("SELECT region_code, day, commissioner_id FROM stat_visit_days WHERE "+where+lock, args...).Scan(&rows).Error
 		for _, r := range rows {
@@ -258,7 +284,7 @@ func dropVisitDays(tx *gorm.DB, keys []actKey, out map[dayKey]int64) error {
 	}
 	visits := map[actKey]int64{}
 	err = chunks(keys, func(part []actKey) error {
-		where, args := keysWhere(part)
+		where, args := keysWhere(tx, part)
 		var rows []struct {
 			RegionCode, Day, CommissionerID string
 			Visits                          int64
@@ -285,7 +311,7 @@ func dropVisitDays(tx *gorm.DB, keys []actKey, out map[dayKey]int64) error {
 		}
 	}
 	err = chunks(gone, func(part []actKey) error {
-		where, args := keysWhere(part)
+		where, args := keysWhere(tx, part)
 		return tx.Exec("DELETE FROM stat_visit_days WHERE "+where, args...).Error
 	})
 	if err == nil {
