@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"gorm.io/driver/mysql"
@@ -158,29 +159,12 @@ func keysWhere(tx *gorm.DB, keys []actKey) (string, []any) {
 // two thirds of the time (81 keys of stat_visit_days: 0.9 against 1.5 ms
 // a statement); SQLite has no IN list of row values.
 func tuplesWhere(tx *gorm.DB, cols []string, n int) string {
-	var b strings.Builder
 	if tx.Dialector.Name() == "mysql" {
-		b.WriteString("(" + strings.Join(cols, ", ") + ") IN (")
-		one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-		for i := range n {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(one)
-		}
-		b.WriteString(")")
-		return b.String()
+		one := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
+		return "(" + strings.Join(cols, ", ") + ") IN (" + strings.Join(slices.Repeat([]string{one}, n), ", ") + ")"
 	}
 	one := "(" + strings.Join(cols, " = ? AND ") + " = ?)"
-	b.WriteString("(")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(" OR ")
-		}
-		b.WriteString(one)
-	}
-	b.WriteString(")")
-	return b.String()
+	return "(" + strings.Join(slices.Repeat([]string{one}, n), " OR ") + ")"
 }
 
 // chunks calls fn with keys split into parts of visitDayKeysPer.
