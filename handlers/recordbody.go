@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -137,33 +139,38 @@ func canonical(dto recordDTO) string {
 	if err != nil {
 		return ""
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(b, &m) != nil {
-		return ""
+	type member struct {
+		name string
+		val  []byte
 	}
-	keys := make([]string, 0, len(m))
-	for k, v := range m {
+	members := make([]member, 0, 32)
+	isObject := eachMember(b, func(name string, v []byte) {
 		switch {
 		case string(v) == "null" || string(v) == `""` || string(v) == "[]":
-			continue
+			return
 		case v[0] == '{' || v[0] == '[' && bytes.IndexByte(v, '{') >= 0 || bytes.IndexByte(v, '\\') >= 0 || !utf8.Valid(v):
 			// Objects within are written with their keys sorted, and
 			// strings as json.Marshal writes them (a field the DTO keeps
 			// as raw JSON keeps the escapes the client sent). An array of
 			// no object and no escape is as json.Marshal writes it.
-			m[k] = sortedKeys(v)
+			v = sortedKeys(v)
 		}
-		keys = append(keys, k)
+		members = append(members, member{name, v})
+	})
+	if !isObject {
+		return ""
 	}
-	sort.Strings(keys)
+	// json.Marshal writes no name twice, so that sorting is all a map
+	// did.
+	slices.SortFunc(members, func(a, b member) int { return strings.Compare(a.name, b.name) })
 	out := make([]byte, 0, len(b))
 	out = append(out, '{')
-	for i, k := range keys {
+	for i, m := range members {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out = append(appendKey(out, k), ':')
-		out = append(out, m[k]...)
+		out = append(appendKey(out, m.name), ':')
+		out = append(out, m.val...)
 	}
 	return string(append(out, '}'))
 }

@@ -12,32 +12,44 @@ import (
 // base_version. A change whose fields are of the wrong kind is answered
 // "invalid" here; the rest goes to Apply.
 func (h *Sync) parseChange(i int, raw json.RawMessage) (pushItem, *ApplyResult) {
-	var f map[string]json.RawMessage
-	_ = json.Unmarshal(raw, &f)
+	var typ, op, record, base json.RawMessage
+	eachMember(raw, func(name string, val []byte) {
+		switch name {
+		case "type":
+			typ = val
+		case "op":
+			op = val
+		case "record":
+			record = val
+		case "base_version":
+			base = val
+		}
+	})
 	it := pushItem{idx: i}
 	var bad apierr.Fields
-	if !jsonString(f["type"], &it.typ) {
+	if !jsonString(typ, &it.typ) {
 		d := unknownType("", h.records.specs).Details[0]
 		bad.Add("type", d.ZH, d.EN)
 	}
-	if !jsonString(f["op"], &it.op) {
+	if !jsonString(op, &it.op) {
 		bad.Add("op", "须为 upsert 或 delete", "must be upsert or delete")
 	}
-	var rec map[string]json.RawMessage
-	if json.Unmarshal(f["record"], &rec) != nil || rec == nil {
+	var rec recordHints
+	isObject := record != nil && rec.read(record, h.records.specs[it.typ])
+	if !isObject {
 		bad.Add("record", "须为 JSON 对象", "must be a JSON object")
 	}
-	if id, ok := rec["id"]; ok && !jsonString(id, &it.id) {
+	if rec.id != nil && !jsonString(rec.id, &it.id) {
 		bad.Add("id", "须为字符串（手机生成的 UUID）", "must be a string (the UUID the phone generated)")
 	}
-	if rec != nil && it.id == "" && !bad.Has("id") {
+	if isObject && it.id == "" && !bad.Has("id") {
 		bad.Add("id", "同步变更的记录须带 id（手机生成的 UUID，大小写均可），以免重发时重复创建记录",
 			"a sync change's record must carry its id (the UUID the phone generated, any letter case), so that a replay never creates a second record")
 	}
 	it.id = NormalizeID(it.id)
-	if b, ok := f["base_version"]; ok && string(b) != "null" {
+	if base != nil && string(base) != "null" {
 		var v int
-		if json.Unmarshal(b, &v) != nil || v < 0 {
+		if json.Unmarshal(base, &v) != nil || v < 0 {
 			bad.Add("base_version", "须为非负整数", "must be a non-negative integer")
 		} else {
 			it.base = &v
@@ -47,26 +59,54 @@ func (h *Sync) parseChange(i int, raw json.RawMessage) (pushItem, *ApplyResult) 
 		e, _ := apierr.As(err)
 		return it, &ApplyResult{Type: it.typ, ID: it.id, Status: StatusInvalid, Error: e}
 	}
-	it.body = f["record"]
-	h.noteReads(&it, rec)
+	it.body = record
+	rec.note(&it)
 	return it, nil
 }
 
-// noteReads notes the parent id and region codes a record body names, so
-// that they can be loaded with the rest of the push.
-func (h *Sync) noteReads(it *pushItem, rec map[string]json.RawMessage) {
-	if sp := h.records.specs[it.typ]; sp != nil && sp.parent != nil {
-		jsonString(rec[sp.parentCol], &it.parent)
+// recordHints are the members of a change's record read before it is
+// decoded: its id, and the parent id and region codes it names, so that
+// they can be loaded with the rest of the push.
+type recordHints struct {
+	id, parent, households, village, region json.RawMessage
+}
+
+// read takes the hints from record, the parent's by the column of sp
+// (when the type is known), and reports whether record is an object.
+func (r *recordHints) read(record []byte, sp *spec) bool {
+	parentCol := ""
+	if sp != nil && sp.parent != nil {
+		parentCol = sp.parentCol
 	}
+	return eachMember(record, func(name string, val []byte) {
+		if name == parentCol {
+			r.parent = val
+		}
+		switch name {
+		case "id":
+			r.id = val
+		case "household_ids":
+			r.households = val
+		case "village_code":
+			r.village = val
+		case "region_code":
+			r.region = val
+		}
+	})
+}
+
+// note notes the hints on it.
+func (r *recordHints) note(it *pushItem) {
+	jsonString(r.parent, &it.parent)
 	if it.typ == TypeVisit {
 		var ids []string
-		if json.Unmarshal(rec["household_ids"], &ids) == nil {
+		if json.Unmarshal(r.households, &ids) == nil {
 			it.households = ids
 		}
 	}
-	for _, k := range []string{"village_code", "region_code"} {
+	for _, raw := range []json.RawMessage{r.village, r.region} {
 		var code string
-		if jsonString(rec[k], &code) && isDigits(code) {
+		if jsonString(raw, &code) && isDigits(code) {
 			it.codes = append(it.codes, code)
 		}
 	}
