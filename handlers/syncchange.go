@@ -79,7 +79,7 @@ func (r *recordHints) read(record []byte, sp *spec) bool {
 		parentCol = sp.parentCol
 	}
 	return eachMember(record, func(name string, val []byte) {
-		if name == parentCol {
+		if parentCol != "" && name == parentCol {
 			r.parent = val
 		}
 		switch name {
