@@ -116,17 +116,33 @@ func HashPassword(password string, cost int) (string, error) {
 // CheckPassword reports whether password matches hash. An empty hash (an
 // unknown phone) is checked against a dummy hash of the configured cost,
 // so that an unknown phone costs the same time as a wrong password for a
-// registered one, whatever cost TEPAI_BCRYPT_COST sets.
+// registered one, whatever cost TEPAI_BCRYPT_COST sets. A password that
+// matched its hash in the last minutes is not checked again
+// (recentChecks).
 func CheckPassword(hash, password string, cost int) bool {
 	if hash == "" {
 		dummy := DummyHash(cost)
-		withPasswordSlot(func() { _ = bcrypt.CompareHashAndPassword(dummy, []byte(password)) })
+		withPasswordSlot(func() { _ = compareHash(dummy, []byte(password)) })
 		return false
 	}
+	if recent.matched(hash, password) {
+		return true
+	}
 	var err error
-	withPasswordSlot(func() { err = bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) })
-	return err == nil
+	withPasswordSlot(func() { err = compareHash([]byte(hash), []byte(password)) })
+	if err != nil {
+		return false
+	}
+	recent.remember(hash, password)
+	return true
 }
+
+// recent holds the process's recent matches; compareHash is bcrypt's
+// check (a test counts its calls).
+var (
+	recent      = newRecentChecks()
+	compareHash = bcrypt.CompareHashAndPassword
+)
 
 // dummyHashes holds one dummy hash per cost, made on first use: hashing
 // at cost 12 takes a quarter of a second, too long to repeat per login.
