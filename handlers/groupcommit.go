@@ -273,7 +273,10 @@ func (r *Records) writeJobs(tx *gorm.DB, jobs []*groupJob) error {
 	return models.RecordChanges(tx, changes)
 }
 
-// writeAlone writes w for c in a transaction of its own.
+// writeAlone writes w for c in a transaction of its own, in writeJobs'
+// order: the photo flags the write moves are recounted before its change
+// is recorded, so that its audit entry's after holds the flags stored,
+// and the statistics are locked last.
 func (r *Records) writeAlone(ctx context.Context, c call, w pendingWrite) error {
 	return r.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := flagVisits(tx, []models.Record{w.after}); err != nil {
@@ -285,9 +288,9 @@ func (r *Records) writeAlone(ctx context.Context, c call, w pendingWrite) error 
 		if err := w.op(tx); err != nil {
 			return err
 		}
-		if err := r.recordChange(ctx, tx, c, w.sp, w.action, w.before, w.after); err != nil {
+		if err := refreshPhotoFlags(tx, w.before, w.after); err != nil {
 			return err
 		}
-		return refreshPhotoFlags(tx, w.before, w.after)
+		return r.recordChange(ctx, tx, c, w.sp, w.action, w.before, w.after)
 	})
 }

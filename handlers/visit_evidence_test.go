@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -41,6 +42,28 @@ func patchVisit(t *testing.T, env *testenv.Env, token, id string, base int, body
 	return v.Flags
 }
 
+// auditedFlags returns the flags, sorted, of the newest edit of visit id
+// by a user in the audit trail, as its entry's after holds them. (A
+// recount of its photo flags has an entry of its own, with no actor.)
+func auditedFlags(t *testing.T, env *testenv.Env, id string) []string {
+	t.Helper()
+	var after string
+	err := env.DB().Table("audit_entries").Select("after_json").
+		Where("record_type = ? AND record_id = ? AND action = ? AND actor_id <> ''", "visit", id, "update").
+		Order("id DESC").Limit(1).Scan(&after).Error
+	if err != nil || after == "" {
+		t.Fatalf("no audit entry of the update of visit %s: %v", id, err)
+	}
+	var v struct {
+		Flags []string `json:"flags"`
+	}
+	if err := json.Unmarshal([]byte(after), &v); err != nil {
+		t.Fatalf("audit entry of visit %s: %v", id, err)
+	}
+	slices.Sort(v.Flags)
+	return v.Flags
+}
+
 func TestVisitEditsRecomputePhotoFlags(t *testing.T) {
 	testenv.Backends(t, func(t *testing.T, env *testenv.Env) {
 		me := env.NewUser("commissioner", county)
@@ -56,6 +79,9 @@ func TestVisitEditsRecomputePhotoFlags(t *testing.T) {
 		flags := patchVisit(t, env, me.Token, id1, 1, map[string]any{"started_at": at(15, 9, 0), "ended_at": at(15, 11, 0)})
 		if len(flags) != 0 || len(flagsOf(t, env, me.Token, id1)) != 0 {
 			t.Fatalf("visit moved to the photo's day: answered flags %v, stored %v", flags, flagsOf(t, env, me.Token, id1))
+		}
+		if got := auditedFlags(t, env, id1); len(got) != 0 {
+			t.Errorf("the edit's audit entry: after flags %v, want none, as stored", got)
 		}
 
 		// A second visit that day with the same photo is no reuse; pushed
@@ -73,6 +99,9 @@ func TestVisitEditsRecomputePhotoFlags(t *testing.T) {
 		}
 		if got := flagsOf(t, env, me.Token, id2); !slices.Equal(got, []string{"photo_reused", "photo_time_mismatch"}) {
 			t.Errorf("pushed visit four days after its photo: flags %v", got)
+		}
+		if got := auditedFlags(t, env, id2); !slices.Equal(got, []string{"photo_reused", "photo_time_mismatch"}) {
+			t.Errorf("the pushed edit's audit entry: after flags %v, want those stored", got)
 		}
 		if got := flagsOf(t, env, me.Token, id1); !slices.Equal(got, []string{"photo_reused"}) {
 			t.Errorf("visit sharing the photo with another day's: flags %v", got)
