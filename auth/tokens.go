@@ -117,7 +117,7 @@ func HashPassword(password string, cost int) (string, error) {
 // unknown phone) is checked against a dummy hash of the configured cost,
 // so that an unknown phone costs the same time as a wrong password for a
 // registered one, whatever cost TEPAI_BCRYPT_COST sets. A password that
-// matched its hash in the last minutes is not checked again
+// matched its hash in the last recentTTL is not checked again
 // (recentChecks).
 func CheckPassword(hash, password string, cost int) bool {
 	if hash == "" {
