@@ -64,12 +64,11 @@ type groupCommit struct {
 }
 
 // groupJob is one request's writes waiting for a shared transaction: a
-// single create (single), or the batched writes of a push segment.
+// single create, or the batched writes of a push segment.
 type groupJob struct {
 	ctx    context.Context
 	c      call
 	writes []pendingWrite
-	single bool
 	// receipt is set when the job is the push's first segment that
 	// writes: its transaction writes the push's receipt.
 	receipt bool
@@ -87,7 +86,7 @@ type groupJob struct {
 // writeCreate writes the create w for c, sharing a transaction with the
 // writes of other requests in flight, and returns once it is committed.
 func (r *Records) writeCreate(ctx context.Context, c call, w pendingWrite) error {
-	j := &groupJob{ctx: ctx, c: c, writes: []pendingWrite{w}, single: true}
+	j := &groupJob{ctx: ctx, c: c, writes: []pendingWrite{w}}
 	if r.enqueue(j); j.alone {
 		return r.writeAlone(ctx, c, w)
 	}
@@ -183,11 +182,7 @@ func (r *Records) lead(j *groupJob) {
 func (r *Records) runGroup(jobs []*groupJob) {
 	if len(jobs) == 1 {
 		j := jobs[0]
-		if j.single {
-			j.err = r.writeAlone(j.ctx, j.c, j.writes[0])
-		} else {
-			j.err = r.writeTx(j.ctx, j)
-		}
+		j.err = r.writeTx(j.ctx, j)
 		return
 	}
 	// The shared transaction outlives no request of its own: it runs to
@@ -273,24 +268,7 @@ func (r *Records) writeJobs(tx *gorm.DB, jobs []*groupJob) error {
 	return models.RecordChanges(tx, changes)
 }
 
-// writeAlone writes w for c in a transaction of its own, in writeJobs'
-// order: the photo flags the write moves are recounted before its change
-// is recorded, so that its audit entry's after holds the flags stored,
-// and the statistics are locked last.
+// writeAlone writes w for c in a transaction of its own.
 func (r *Records) writeAlone(ctx context.Context, c call, w pendingWrite) error {
-	return r.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := flagVisits(tx, []models.Record{w.after}); err != nil {
-			return err
-		}
-		if c.skewed {
-			flagSkewed([]pendingWrite{w})
-		}
-		if err := w.op(tx); err != nil {
-			return err
-		}
-		if err := refreshPhotoFlags(tx, w.before, w.after); err != nil {
-			return err
-		}
-		return r.recordChange(ctx, tx, c, w.sp, w.action, w.before, w.after)
-	})
+	return r.writeTx(ctx, &groupJob{ctx: ctx, c: c, writes: []pendingWrite{w}})
 }
