@@ -96,12 +96,9 @@ func (r *Records) insert(ctx context.Context, c call, sp *spec, res ApplyResult,
 	meta := m.RecordMeta()
 	meta.ID, meta.Version, meta.CreateHash = res.ID, 1, hash
 	meta.CreatedAt, meta.UpdatedAt = now, now
-	err := r.write(ctx, c, sp, models.ActionCreate, nil, m, func(tx *gorm.DB) error {
-		if err := lockParents(tx, []pendingWrite{{sp: sp, action: models.ActionCreate, after: m}}); err != nil {
-			return err
-		}
-		return models.InsertRecord(tx, m)
-	})
+	// writeJobs inserts creates itself, after locking their parents, so
+	// a create has no op of its own.
+	err := r.write(ctx, c, sp, models.ActionCreate, nil, m, nil)
 	if errors.Is(err, errParentGone) {
 		return res.fail(apierr.Invalid(sp.parentCol, "上级记录不存在", "no such parent record"))
 	}
@@ -192,8 +189,8 @@ func (r *Records) replay(ctx context.Context, c call, sp *spec, res ApplyResult,
 	return res.done(StatusUnchanged, prev)
 }
 
-// write runs op (the insert, update or delete of m) and records the change
-// in one transaction.
+// write runs op (the update or delete of m; a create's is nil, as
+// writeJobs inserts creates) and records the change in one transaction.
 func (r *Records) write(ctx context.Context, c call, sp *spec, action string, before, after models.Record, op func(tx *gorm.DB) error) error {
 	if c.batch != nil {
 		c.batch.add(pendingWrite{sp: sp, action: action, before: before, after: after, op: op})

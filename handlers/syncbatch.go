@@ -47,8 +47,10 @@ type pendingWrite struct {
 	sp            *spec
 	action        string
 	before, after models.Record
-	op            func(tx *gorm.DB) error
-	item          int
+	// op writes an update or delete; a create has none, as writeJobs
+	// inserts the creates of a transaction together (insertCreates).
+	op   func(tx *gorm.DB) error
+	item int
 }
 
 // writeBatch collects the pending writes of one segment.

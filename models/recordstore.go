@@ -41,15 +41,6 @@ func (db *DB) LoadRecords(ctx context.Context, dst any, ids []string) error {
 	return nil
 }
 
-// InsertRecord inserts a new record; an id that exists already is a
-// duplicate-key error (IsDuplicate).
-func InsertRecord(tx *gorm.DB, m Record) error {
-	if err := tx.Create(m).Error; err != nil {
-		return fmt.Errorf("insert %T: %w", m, err)
-	}
-	return nil
-}
-
 // UpdateRecord writes every field of m over the stored, live record when it
 // is still at version base; it reports false when another change came
 // first. m carries its new version and updated_at.
