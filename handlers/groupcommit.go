@@ -83,20 +83,10 @@ type groupJob struct {
 	alone bool
 }
 
-// writeCreate writes the create w for c, sharing a transaction with the
-// writes of other requests in flight, and returns once it is committed.
-func (r *Records) writeCreate(ctx context.Context, c call, w pendingWrite) error {
-	j := &groupJob{ctx: ctx, c: c, writes: []pendingWrite{w}}
-	if r.enqueue(j); j.alone {
-		return r.writeAlone(ctx, c, w)
-	}
-	return j.err
-}
-
-// flush writes the pending writes of a push segment, and the push's
-// receipt with its first segment that writes, sharing a transaction with
-// the writes of other requests in flight; it returns once they are
-// committed.
+// flush writes the pending writes of a push segment (or a request's
+// single create), and a push's receipt with its first segment that
+// writes, sharing a transaction with the writes of other requests in
+// flight; it returns once they are committed.
 func (r *Records) flush(ctx context.Context, c call, writes []pendingWrite) error {
 	j := &groupJob{ctx: ctx, c: c, writes: writes, receipt: c.receipt != nil && c.receipt.ID == 0}
 	if r.enqueue(j); j.alone {

@@ -96,8 +96,6 @@ func (r *Records) insert(ctx context.Context, c call, sp *spec, res ApplyResult,
 	meta := m.RecordMeta()
 	meta.ID, meta.Version, meta.CreateHash = res.ID, 1, hash
 	meta.CreatedAt, meta.UpdatedAt = now, now
-	// writeJobs inserts creates itself, after locking their parents, so
-	// a create has no op of its own.
 	err := r.write(ctx, c, sp, models.ActionCreate, nil, m, nil)
 	if errors.Is(err, errParentGone) {
 		return res.fail(apierr.Invalid(sp.parentCol, "上级记录不存在", "no such parent record"))
@@ -198,7 +196,7 @@ func (r *Records) write(ctx context.Context, c call, sp *spec, action string, be
 	}
 	w := pendingWrite{sp: sp, action: action, before: before, after: after, op: op}
 	if action == models.ActionCreate && !c.sync {
-		return r.writeCreate(ctx, c, w)
+		return r.flush(ctx, c, []pendingWrite{w})
 	}
 	return r.writeAlone(ctx, c, w)
 }
