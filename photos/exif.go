@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rwcarlsen/goexif/exif"
+	"github.com/bep/imagemeta"
 	"github.com/tepai/tepai/internal/bounds"
 )
 
@@ -19,46 +19,96 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 // after now, outside China's bounding box) is no evidence and is left out,
 // so it neither is stored nor overrides what the phone sent.
 func readExif(kind string, head []byte, now time.Time) (takenAt *time.Time, lat, lng *float64) {
-	var raw []byte
+	var x exifTags
 	switch kind {
 	case TypeJPEG:
-		raw = head
+		x = decodeExif(imagemeta.JPEG, head)
 	case TypeHEIC:
-		raw = heicExif(head)
-	}
-	if raw == nil {
+		raw := heicExif(head)
+		if raw == nil {
+			return nil, nil, nil
+		}
+		x = decodeExif(imagemeta.TIFF, raw)
+	default:
 		return nil, nil, nil
 	}
-	x := decodeExif(raw)
-	if x == nil {
-		return nil, nil, nil
-	}
-	lat, lng = exifPoint(x)
-	return exifTime(x, now), lat, lng
+	lat, lng = x.point()
+	return x.time(now), lat, lng
 }
 
-// decodeExif decodes EXIF, recovering from the panics a hostile file can
-// cause in the decoder; nil when there is none.
-func decodeExif(raw []byte) (x *exif.Exif) {
-	defer func() {
-		if recover() != nil {
-			x = nil
-		}
-	}()
-	x, _ = exif.Decode(bytes.NewReader(raw)) // a partial decode is still useful
+// exifTags holds the few EXIF tags tepai reads: when the photo was taken,
+// where, and how the camera was held.
+type exifTags struct {
+	taken          string
+	lat, lng       float64
+	latRef, lngRef string
+	hasLat, hasLng bool
+	orientation    int
+}
+
+// exifWanted says, by the IFD it belongs in, which tags exifTags keeps;
+// every other tag is skipped unread.
+var exifWanted = map[string]string{
+	"Orientation":      "IFD0",
+	"DateTimeOriginal": "IFD0/ExifIFDP",
+	"GPSLatitude":      "IFD0/GPSInfoIFD",
+	"GPSLatitudeRef":   "IFD0/GPSInfoIFD",
+	"GPSLongitude":     "IFD0/GPSInfoIFD",
+	"GPSLongitudeRef":  "IFD0/GPSInfoIFD",
+}
+
+// decodeExif reads the wanted tags of the EXIF in raw, an image of format
+// or a bare TIFF structure. raw is a phone's upload and may be built to
+// harm: the decoder (github.com/bep/imagemeta, fuzzed upstream) bounds
+// every count and size it reads off the bytes before it allocates, follows
+// no IFD twice, and turns its own failures into errors. What it read before
+// an error is kept, since a partly broken EXIF still says when and where.
+func decodeExif(format imagemeta.ImageFormat, raw []byte) exifTags {
+	var x exifTags
+	imagemeta.Decode(imagemeta.Options{
+		R:           bytes.NewReader(raw),
+		ImageFormat: format,
+		Sources:     imagemeta.EXIF,
+		ShouldHandleTag: func(ti imagemeta.TagInfo) bool {
+			return exifWanted[ti.Tag] == ti.Namespace
+		},
+		HandleTag: func(ti imagemeta.TagInfo) error {
+			x.set(ti.Tag, ti.Value)
+			return nil
+		},
+	})
 	return x
 }
 
-func exifTime(x *exif.Exif, now time.Time) *time.Time {
-	tag, err := x.Get(exif.DateTimeOriginal)
-	if err != nil {
+// set keeps one tag's value when it has the type the tag should have; a
+// value of any other type is ignored, as a tag that is not there.
+func (x *exifTags) set(tag string, v any) {
+	switch tag {
+	case "Orientation":
+		if o, ok := v.(uint16); ok {
+			x.orientation = int(o)
+		}
+	case "DateTimeOriginal":
+		x.taken, _ = v.(string)
+	case "GPSLatitude":
+		x.lat, x.hasLat = v.(float64)
+	case "GPSLongitude":
+		x.lng, x.hasLng = v.(float64)
+	case "GPSLatitudeRef":
+		x.latRef, _ = v.(string)
+	case "GPSLongitudeRef":
+		x.lngRef, _ = v.(string)
+	}
+}
+
+// time is DateTimeOriginal, read as China's time, when it is inside the
+// contract's bounds.
+func (x exifTags) time(now time.Time) *time.Time {
+	s := strings.TrimSpace(strings.TrimRight(x.taken, "\x00"))
+	if s == "" {
 		return nil
 	}
-	s, err := tag.StringVal()
-	if err != nil {
-		return nil
-	}
-	t, err := time.ParseInLocation("2006:01:02 15:04:05", strings.TrimSpace(strings.TrimRight(s, "\x00")), chinaTime)
+	t, err := time.ParseInLocation("2006:01:02 15:04:05", s, chinaTime)
 	if err != nil || !bounds.Time(t, now) {
 		return nil
 	}
@@ -66,11 +116,20 @@ func exifTime(x *exif.Exif, now time.Time) *time.Time {
 	return &t
 }
 
-// exifPoint returns the GPS position when EXIF has one inside China's
+// point returns the GPS position when EXIF has one inside China's
 // bounding box (which also leaves out the 0,0 broken cameras write).
-func exifPoint(x *exif.Exif) (lat, lng *float64) {
-	la, lo, err := x.LatLong()
-	if err != nil || !bounds.Point(la, lo) {
+func (x exifTags) point() (lat, lng *float64) {
+	if !x.hasLat || !x.hasLng {
+		return nil, nil
+	}
+	la, lo := x.lat, x.lng
+	if x.latRef == "S" {
+		la = -la
+	}
+	if x.lngRef == "W" {
+		lo = -lo
+	}
+	if !bounds.Point(la, lo) {
 		return nil, nil
 	}
 	return &la, &lo

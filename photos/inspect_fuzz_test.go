@@ -25,6 +25,7 @@ func FuzzInspect(f *testing.F) {
 	for _, sz := range [][2]int{{4032, 3024}, {0, 0}, {0xFFFFFFFF, 0xFFFFFFFF}, {1 << 31, 2}} {
 		f.Add(phototest.HEIC(sz[0], sz[1], []byte("payload")))
 	}
+	f.Add(phototest.HEICWithExif(4032, 3024, &phototest.Exif{Taken: at, Lat: 29.1365, Lng: 118.4132}))
 	f.Add(phototest.PNG(4, 4, 1))
 	f.Add(phototest.WebP())
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -22,6 +22,7 @@ func TestInspect(t *testing.T) {
 	plain := phototest.JPEG(40, 30, 2, nil)
 	pngBytes := phototest.PNG(20, 10, 3)
 	heic := phototest.HEIC(4032, 3024, bytes.Repeat([]byte{7}, 500))
+	heicExif := phototest.HEICWithExif(4032, 3024, &phototest.Exif{Taken: taken, Lat: 29.1365, Lng: 118.4132})
 
 	cases := []struct {
 		name       string
@@ -39,6 +40,7 @@ func TestInspect(t *testing.T) {
 		{"png", pngBytes, 1 << 20, TypePNG, 20, 10, 0, false, false},
 		{"webp", phototest.WebP(), 1 << 20, TypeWebP, 1, 1, 0, false, false},
 		{"heic", heic, 1 << 20, TypeHEIC, 4032, 3024, 0, false, false},
+		{"heic with exif", heicExif, 1 << 20, TypeHEIC, 4032, 3024, 0, true, true},
 		{"text renamed .jpg", []byte("just some text, not a picture at all"), 1 << 20, "", 0, 0, 415, false, false},
 		{"empty", nil, 1 << 20, "", 0, 0, 422, false, false},
 		{"truncated jpeg", withExif[:len(withExif)*6/10], 1 << 20, "", 0, 0, 422, false, false},

@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bep/imagemeta"
 	"github.com/google/uuid"
-	"github.com/rwcarlsen/goexif/exif"
 	"github.com/tepai/tepai/internal/jpegscale"
 	"github.com/tepai/tepai/internal/priority"
 	"github.com/tepai/tepai/models"
@@ -292,19 +292,10 @@ func (sc *thumbScratch) thumbnailPicture(ctx context.Context, store storage.Stor
 // exifOrientation reads the EXIF orientation (1–8) of a JPEG from its
 // leading bytes; 1 when there is none.
 func exifOrientation(head []byte) int {
-	x := decodeExif(head)
-	if x == nil {
-		return 1
+	if o := decodeExif(imagemeta.JPEG, head).orientation; o >= 1 && o <= 8 {
+		return o
 	}
-	tag, err := x.Get(exif.Orientation)
-	if err != nil {
-		return 1
-	}
-	o, err := tag.Int(0)
-	if err != nil || o < 1 || o > 8 {
-		return 1
-	}
-	return o
+	return 1
 }
 
 // orient turns img upright: EXIF orientation o says how the camera held

@@ -82,6 +82,35 @@ func HEIC(w, h int, payload []byte) []byte {
 	return append(out, box("mdat", payload)...)
 }
 
+// HEICWithExif is HEIC's skeleton with x as the file's 'Exif' item, laid
+// out as phones write it: the meta box's 'iinf' names item 1 of type
+// 'Exif', its 'iloc' (version 0, 32-bit offsets and lengths) places the
+// item in the mdat, and the item is a 32-bit offset to the TIFF header,
+// "Exif\0\0", then the TIFF.
+func HEICWithExif(w, h int, x *Exif) []byte {
+	item := append(be32(6), "Exif\x00\x00"...)
+	item = append(item, x.tiff()...)
+	infe := box("infe", append([]byte{2, 0, 0, 0, 0, 1, 0, 0}, "Exif\x00"...))
+	iinf := box("iinf", append([]byte{0, 0, 0, 0, 0, 1}, infe...))
+	iloc := func(off uint32) []byte {
+		b := []byte{0, 0, 0, 0, 0x44, 0x00, 0, 1, 0, 1, 0, 0, 0, 1}
+		return box("iloc", append(b, be32(off, uint32(len(item)))...))
+	}
+	ispe := box("ispe", append([]byte{0, 0, 0, 0}, be32(uint32(w), uint32(h))...))
+	iprp := box("iprp", box("ipco", ispe))
+	hdlr := box("hdlr", append([]byte{0, 0, 0, 0, 0, 0, 0, 0}, []byte("pict\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")...))
+	meta := func(off uint32) []byte {
+		body := append([]byte{0, 0, 0, 0}, hdlr...)
+		body = append(body, iinf...)
+		body = append(body, iloc(off)...)
+		return box("meta", append(body, iprp...))
+	}
+	ftyp := box("ftyp", []byte("heic\x00\x00\x00\x00mif1heic"))
+	off := uint32(len(ftyp) + len(meta(0)) + 8) // the mdat's body
+	out := append(ftyp, meta(off)...)
+	return append(out, box("mdat", item)...)
+}
+
 func box(typ string, body []byte) []byte {
 	out := be32(uint32(8 + len(body)))
 	out = append(out, typ...)
