@@ -59,10 +59,12 @@ var exifWanted = map[string]string{
 
 // decodeExif reads the wanted tags of the EXIF in raw, an image of format
 // or a bare TIFF structure. raw is a phone's upload and may be built to
-// harm: the decoder (github.com/bep/imagemeta, fuzzed upstream) bounds
-// every count and size it reads off the bytes before it allocates, follows
-// no IFD twice, and turns its own failures into errors. What it read before
-// an error is kept, since a partly broken EXIF still says when and where.
+// harm: the decoder (github.com/bep/imagemeta, fuzzed upstream) skips a
+// tag of more than 65,536 values and bounds every other size it reads off
+// the bytes before it allocates, reads IFD0 and IFD1 of the chain and each
+// sub-IFD once, and turns its own failures into errors. What it read
+// before an error is kept, since a partly broken EXIF still says when and
+// where.
 func decodeExif(format imagemeta.ImageFormat, raw []byte) exifTags {
 	var x exifTags
 	imagemeta.Decode(imagemeta.Options{
