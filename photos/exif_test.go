@@ -10,18 +10,6 @@ import (
 	"github.com/tepai/tepai/internal/phototest"
 )
 
-// jpegWithTIFF is a whole small JPEG carrying tiff as its EXIF (an APP1
-// segment right after the start marker).
-func jpegWithTIFF(tiff []byte) []byte {
-	b := phototest.JPEG(8, 8, 1, nil)
-	app1 := append([]byte{0xFF, 0xE1, 0, 0}, "Exif\x00\x00"...)
-	app1 = append(app1, tiff...)
-	binary.BigEndian.PutUint16(app1[2:], uint16(len(app1)-2))
-	out := append([]byte{}, b[:2]...)
-	out = append(out, app1...)
-	return append(out, b[2:]...)
-}
-
 // ifd lays out one little-endian IFD of 12-byte entries (tag, type, count,
 // value or offset) and the offset of the next IFD.
 func ifd(next uint32, entries ...[4]uint32) []byte {
@@ -35,8 +23,15 @@ func ifd(next uint32, entries ...[4]uint32) []byte {
 	return binary.LittleEndian.AppendUint32(b, next)
 }
 
-// tiffHeader is a little-endian TIFF header whose first IFD follows it.
-var tiffHeader = []byte("II*\x00\x08\x00\x00\x00")
+// tiffOf is a little-endian TIFF: its header, whose first IFD follows
+// it, then parts.
+func tiffOf(parts ...[]byte) []byte {
+	b := []byte("II*\x00\x08\x00\x00\x00")
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return b
+}
 
 // TestHostileExif feeds EXIF built to exhaust a decoder: a tag whose
 // count times its type's size overflows 32 bits (a decoder that trusts
@@ -45,13 +40,12 @@ var tiffHeader = []byte("II*\x00\x08\x00\x00\x00")
 // with its EXIF read as far as it makes sense, in little memory and time.
 func TestHostileExif(t *testing.T) {
 	const (
-		tLong         = 4
-		orientation   = 0x0112
-		exifPointer   = 0x8769
-		gpsPointer    = 0x8825
-		ifd0          = 8
-		sizeOfOneTag  = 2 + 12 + 4
-		sizeOfTwoTags = 2 + 2*12 + 4
+		tLong        = 4
+		orientation  = 0x0112
+		exifPointer  = 0x8769
+		gpsPointer   = 0x8825
+		ifd0         = 8
+		sizeOfOneTag = 2 + 12 + 4
 	)
 	cases := []struct {
 		name        string
@@ -59,16 +53,16 @@ func TestHostileExif(t *testing.T) {
 		orientation int
 	}{
 		// The crash a fuzzer found: the GPS pointer's count is 0x80000001.
-		{"count overflows", append(tiffHeader, ifd(0, [4]uint32{orientation, 3, 1, 6}, [4]uint32{gpsPointer, tLong, 0x80000001, 0xFF})...), 6},
-		{"orientation's count overflows", append(tiffHeader, ifd(0, [4]uint32{orientation, tLong, 0x40000001, 6})...), 1},
+		{"count overflows", tiffOf(ifd(0, [4]uint32{orientation, 3, 1, 6}, [4]uint32{gpsPointer, tLong, 0x80000001, 0xFF})), 6},
+		{"orientation's count overflows", tiffOf(ifd(0, [4]uint32{orientation, tLong, 0x40000001, 6})), 1},
 		// IFD0 → IFD1 → IFD0 → …
-		{"IFDs in a circle", append(append(tiffHeader, ifd(ifd0+sizeOfOneTag, [4]uint32{orientation, 3, 1, 8})...), ifd(ifd0, [4]uint32{orientation, 3, 1, 3})...), 8},
+		{"IFDs in a circle", tiffOf(ifd(ifd0+sizeOfOneTag, [4]uint32{orientation, 3, 1, 8}), ifd(ifd0, [4]uint32{orientation, 3, 1, 3})), 8},
 		// IFD0's EXIF and GPS pointers both lead back to IFD0.
-		{"sub-IFD is its parent", append(tiffHeader, ifd(0, [4]uint32{exifPointer, tLong, 1, ifd0}, [4]uint32{gpsPointer, tLong, 1, ifd0})...), 1},
+		{"sub-IFD is its parent", tiffOf(ifd(0, [4]uint32{exifPointer, tLong, 1, ifd0}, [4]uint32{gpsPointer, tLong, 1, ifd0})), 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			photo := jpegWithTIFF(c.tiff)
+			photo := phototest.JPEGWithTIFF(8, 8, 1, c.tiff)
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
 			got, err := Inspect(bytes.NewReader(photo), 1<<20)
@@ -96,12 +90,13 @@ func TestExifReadAfterABrokenTag(t *testing.T) {
 	taken := "2024:05:21 09:30:00\x00"
 	const exifAt = 8 + 2 + 2*12 + 4 // after IFD0 of two entries
 	const timeAt = exifAt + 2 + 12 + 4
-	tiff := append([]byte{}, tiffHeader...)
-	// Orientation as ASCII, not SHORT; then the EXIF IFD's pointer.
-	tiff = append(tiff, ifd(0, [4]uint32{0x0112, 2, 4, 0x00363600}, [4]uint32{0x8769, 4, 1, exifAt})...)
-	tiff = append(tiff, ifd(0, [4]uint32{0x9003, 2, uint32(len(taken)), timeAt})...)
-	tiff = append(tiff, taken...)
-	photo := jpegWithTIFF(tiff)
+	tiff := tiffOf(
+		// Orientation as ASCII, not SHORT; then the EXIF IFD's pointer.
+		ifd(0, [4]uint32{0x0112, 2, 4, 0x00363600}, [4]uint32{0x8769, 4, 1, exifAt}),
+		ifd(0, [4]uint32{0x9003, 2, uint32(len(taken)), timeAt}),
+		[]byte(taken),
+	)
+	photo := phototest.JPEGWithTIFF(8, 8, 1, tiff)
 	got, err := Inspect(bytes.NewReader(photo), 1<<20)
 	if err != nil {
 		t.Fatal(err)

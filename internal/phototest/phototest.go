@@ -38,15 +38,25 @@ func Image(w, h int, seed int) *image.RGBA {
 // JPEG encodes a w×h picture as a JPEG and, when x is not nil, puts an
 // EXIF APP1 segment right after the start-of-image marker.
 func JPEG(w, h, seed int, x *Exif) []byte {
+	if x == nil {
+		return JPEGWithTIFF(w, h, seed, nil)
+	}
+	return JPEGWithTIFF(w, h, seed, x.tiff())
+}
+
+// JPEGWithTIFF is JPEG with tiff, as given, for its EXIF: a test's own
+// TIFF structure, whatever its counts and offsets say. A nil tiff puts no
+// EXIF segment in.
+func JPEGWithTIFF(w, h, seed int, tiff []byte) []byte {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, Image(w, h, seed), &jpeg.Options{Quality: 85}); err != nil {
 		panic(err)
 	}
 	b := buf.Bytes()
-	if x == nil {
+	if tiff == nil {
 		return b
 	}
-	app1 := append([]byte("Exif\x00\x00"), x.tiff()...)
+	app1 := append([]byte("Exif\x00\x00"), tiff...)
 	seg := []byte{0xFF, 0xE1, 0, 0}
 	binary.BigEndian.PutUint16(seg[2:], uint16(len(app1)+2))
 	out := append([]byte{}, b[:2]...)
@@ -72,14 +82,7 @@ func WebP() []byte {
 // HEIC is the box structure of a HEIC file of w×h pixels: ftyp, a meta
 // box with the image's 'ispe' property, and an mdat of payload bytes.
 func HEIC(w, h int, payload []byte) []byte {
-	ispe := box("ispe", append([]byte{0, 0, 0, 0}, be32(uint32(w), uint32(h))...))
-	ipco := box("ipco", ispe)
-	iprp := box("iprp", ipco)
-	hdlr := box("hdlr", append([]byte{0, 0, 0, 0, 0, 0, 0, 0}, []byte("pict\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")...))
-	meta := box("meta", append(append([]byte{0, 0, 0, 0}, hdlr...), iprp...))
-	ftyp := box("ftyp", []byte("heic\x00\x00\x00\x00mif1heic"))
-	out := append(ftyp, meta...)
-	return append(out, box("mdat", payload)...)
+	return heic(w, h, nil, payload)
 }
 
 // HEICWithExif is HEIC's skeleton with x as the file's 'Exif' item, laid
@@ -92,23 +95,31 @@ func HEICWithExif(w, h int, x *Exif) []byte {
 	item = append(item, x.tiff()...)
 	infe := box("infe", append([]byte{2, 0, 0, 0, 0, 1, 0, 0}, "Exif\x00"...))
 	iinf := box("iinf", append([]byte{0, 0, 0, 0, 0, 1}, infe...))
-	iloc := func(off uint32) []byte {
-		b := []byte{0, 0, 0, 0, 0x44, 0x00, 0, 1, 0, 1, 0, 0, 0, 1}
-		return box("iloc", append(b, be32(off, uint32(len(item)))...))
+	items := func(mdatAt uint32) []byte {
+		iloc := []byte{0, 0, 0, 0, 0x44, 0x00, 0, 1, 0, 1, 0, 0, 0, 1}
+		return append(append([]byte{}, iinf...), box("iloc", append(iloc, be32(mdatAt, uint32(len(item)))...))...)
 	}
+	return heic(w, h, items, item)
+}
+
+// heic lays out ftyp; a meta box of hdlr, the boxes items returns (given
+// the file offset of the mdat's body) and iprp with the 'ispe'; and an
+// mdat of payload.
+func heic(w, h int, items func(mdatAt uint32) []byte, payload []byte) []byte {
 	ispe := box("ispe", append([]byte{0, 0, 0, 0}, be32(uint32(w), uint32(h))...))
 	iprp := box("iprp", box("ipco", ispe))
 	hdlr := box("hdlr", append([]byte{0, 0, 0, 0, 0, 0, 0, 0}, []byte("pict\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")...))
-	meta := func(off uint32) []byte {
+	ftyp := box("ftyp", []byte("heic\x00\x00\x00\x00mif1heic"))
+	meta := func(mdatAt uint32) []byte {
 		body := append([]byte{0, 0, 0, 0}, hdlr...)
-		body = append(body, iinf...)
-		body = append(body, iloc(off)...)
+		if items != nil {
+			body = append(body, items(mdatAt)...)
+		}
 		return box("meta", append(body, iprp...))
 	}
-	ftyp := box("ftyp", []byte("heic\x00\x00\x00\x00mif1heic"))
-	off := uint32(len(ftyp) + len(meta(0)) + 8) // the mdat's body
-	out := append(ftyp, meta(off)...)
-	return append(out, box("mdat", item)...)
+	mdatAt := uint32(len(ftyp) + len(meta(0)) + 8)
+	out := append(ftyp, meta(mdatAt)...)
+	return append(out, box("mdat", payload)...)
 }
 
 func box(typ string, body []byte) []byte {
